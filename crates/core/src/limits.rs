@@ -1,0 +1,13 @@
+//! The documented limits, in Unicode code points (the unit of JSON Schema's `maxLength`).
+//!
+//! Each is used by the attributes on the request types, which the validator and the schema
+//! both read; the ref limit is used by the warnings and [`crate::normalize`].
+
+/// `interactive.body.text`: at most 1024 characters.
+pub const BODY_TEXT_MAX: u64 = 1024;
+/// `interactive.footer.text`: at most 60 characters.
+pub const FOOTER_TEXT_MAX: u64 = 60;
+/// `messaging_object.biz_opaque_callback_data`: at most 512 characters (Meta).
+pub const BIZ_OPAQUE_CALLBACK_DATA_MAX: u64 = 512;
+/// `extra_info.ref`, `ref1`, `ref2`: the server keeps the first 255 characters.
+pub const REF_MAX: usize = 255;

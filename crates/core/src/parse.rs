@@ -1,0 +1,317 @@
+//! Parsing bytes into a typed [`SendRequest`].
+//!
+//! Valid input takes the fast path: one `serde_json` pass, no path tracking. Only when that
+//! fails is the input parsed again with `serde_path_to_error` to name the JSON pointer.
+
+use std::fmt;
+
+use crate::pointer::push_token;
+use crate::request::{ForbiddenMembers, Interactive, SendRequest};
+use crate::rules::Rule;
+
+/// Why bytes are not a [`SendRequest`]: the first problem met, with its place.
+///
+/// Parsing stops at the first problem; [`crate::validate`] (after a successful parse) and the
+/// linter report every problem at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    rule: Rule,
+    pointer: String,
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl ParseError {
+    /// The rule broken: [`Rule::Syntax`], [`Rule::Type`], [`Rule::Missing`], [`Rule::Unknown`],
+    /// [`Rule::DuplicateKey`], [`Rule::Constant`] or [`Rule::Header`].
+    pub fn rule(&self) -> Rule {
+        self.rule
+    }
+
+    /// JSON pointer of the place: the member for a wrong, unknown or duplicate member; the
+    /// object for a missing one; the innermost value reached for a syntax error.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// What is wrong, without the position.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// 1-based line where the problem was detected.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column, in Unicode code points, where the problem was detected.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "{} at {} (line {}, column {}): {}",
+            self.rule.code(),
+            pointer,
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a request from JSON bytes (UTF-8, no byte order mark).
+///
+/// Unknown members, duplicate keys, `null` for an optional member, and trailing characters
+/// are errors. The request is not validated: see [`crate::validate`].
+///
+/// ```
+/// let err = kaleyra_wa::from_slice(br#"{"messaging_object": {"messaging_product": "whatsapp",
+///   "to": "919876543210", "type": "interactive", "interactive": {"type": "product",
+///   "action": {"catalogue_id": "103449", "product_retailer_id": "17026"}}}}"#).unwrap_err();
+/// assert_eq!(err.pointer(), "/messaging_object/interactive/action/catalogue_id");
+/// assert_eq!(err.rule(), kaleyra_wa::Rule::Unknown);
+/// assert_eq!((err.line(), err.column()), (3, 27));
+/// ```
+pub fn from_slice(bytes: &[u8]) -> Result<SendRequest, ParseError> {
+    serde_json::from_slice(bytes).map_err(|_| slow_error(bytes))
+}
+
+/// Parses a request from a JSON string: see [`from_slice`].
+pub fn from_str(text: &str) -> Result<SendRequest, ParseError> {
+    from_slice(text.as_bytes())
+}
+
+/// Parses again, tracking the path, to describe the error the fast path met.
+#[cold]
+fn slow_error(bytes: &[u8]) -> ParseError {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let result = serde_path_to_error::deserialize::<_, SendRequest>(&mut de)
+        .map_err(|e| {
+            let pointer = path_pointer(e.path());
+            (pointer, e.into_inner())
+        })
+        .and_then(|_| de.end().map_err(|e| (String::new(), e)));
+    let (pointer, error) = match result {
+        Err(err) => err,
+        // The fast path failed on these same bytes, so the slow path fails too; should the two
+        // ever disagree, report that instead of panicking.
+        Ok(()) => {
+            return ParseError {
+                rule: Rule::Syntax,
+                pointer: String::new(),
+                message: "the payload could not be parsed".into(),
+                line: 1,
+                column: 1,
+            };
+        }
+    };
+    describe(bytes, pointer, &error)
+}
+
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                push_token(&mut pointer, &index.to_string())
+            }
+            serde_path_to_error::Segment::Map { key } => push_token(&mut pointer, key),
+            serde_path_to_error::Segment::Enum { variant } => push_token(&mut pointer, variant),
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> ParseError {
+    use serde_json::error::Category;
+    let full = error.to_string();
+    // serde_json appends " at line L column C"; the position is reported on its own.
+    let message = match full.rfind(" at line ") {
+        Some(at) => full[..at].to_owned(),
+        None => full,
+    };
+    let rule = match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Rule::Syntax,
+        Category::Data => data_rule(&message),
+    };
+    let message = match rule {
+        Rule::Unknown | Rule::DuplicateKey => {
+            let key = backticked(&message).unwrap_or_default();
+            // The path of an unknown member ends at the member; of a duplicate, at its object.
+            if rule == Rule::DuplicateKey {
+                push_token(&mut pointer, key);
+            }
+            match Interactive::FORBIDDEN
+                .iter()
+                .find(|(member, _)| *member == key)
+            {
+                Some((_, reason)) if pointer.ends_with("/interactive/header") => {
+                    return ParseError {
+                        rule: Rule::Header,
+                        pointer,
+                        message: (*reason).to_owned(),
+                        line: error.line(),
+                        column: char_column(bytes, error.line(), error.column()),
+                    };
+                }
+                _ => message,
+            }
+        }
+        Rule::Syntax => message.replace("EOF", "end of input"),
+        _ => message,
+    };
+    ParseError {
+        rule,
+        pointer,
+        message,
+        line: error.line(),
+        column: char_column(bytes, error.line(), error.column()),
+    }
+}
+
+/// The rule of a serde data error, from serde's stable message prefixes.
+fn data_rule(message: &str) -> Rule {
+    if message.starts_with("missing field") {
+        Rule::Missing
+    } else if message.starts_with("unknown field") {
+        Rule::Unknown
+    } else if message.starts_with("duplicate field") {
+        Rule::DuplicateKey
+    } else if message.starts_with("unknown variant") {
+        Rule::Constant
+    } else {
+        Rule::Type
+    }
+}
+
+/// The first `backticked` word of a serde message.
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// Converts serde_json's 1-based byte column on `line` into a 1-based code point column.
+pub(crate) fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1)
+    };
+    let end = (line_start + byte_column).min(bytes.len());
+    let prefix = &bytes[line_start..end];
+    // Count code points: every byte that is not a UTF-8 continuation byte starts one.
+    prefix
+        .iter()
+        .filter(|b| (**b & 0xC0) != 0x80)
+        .count()
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "to": "919876543210", "type": "interactive", "interactive": {"type": "product", "action": {"catalog_id": "1", "product_retailer_id": "2"}}}}"#;
+
+    fn err(text: &str) -> ParseError {
+        from_str(text).unwrap_err()
+    }
+
+    #[test]
+    fn minimal_parses() {
+        from_str(MINIMAL).unwrap();
+    }
+
+    #[test]
+    fn errors_name_rule_and_pointer() {
+        let e = err(&MINIMAL.replace(r#""catalog_id": "1", "#, ""));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (Rule::Missing, "/messaging_object/interactive/action")
+        );
+        assert_eq!(e.message(), "missing field `catalog_id`");
+
+        let e = err(&MINIMAL.replace(r#""whatsapp""#, r#""sms""#));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (Rule::Constant, "/messaging_object/messaging_product")
+        );
+
+        let e = err(&MINIMAL.replace(r#""1""#, "1"));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (
+                Rule::Type,
+                "/messaging_object/interactive/action/catalog_id"
+            )
+        );
+
+        let e = err(&MINIMAL.replace(
+            r#""type": "product","#,
+            r#""type": "product", "header": {"type": "text", "text": "x"},"#,
+        ));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (Rule::Header, "/messaging_object/interactive/header")
+        );
+        assert_eq!(
+            e.message(),
+            "headers are not allowed on single-product messages"
+        );
+
+        let e = err(&MINIMAL.replace(
+            r#""catalog_id": "1","#,
+            r#""catalog_id": "1", "catalog_id": "3","#,
+        ));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (
+                Rule::DuplicateKey,
+                "/messaging_object/interactive/action/catalog_id"
+            )
+        );
+
+        let e = err(&MINIMAL.replace(r#""to": "919876543210""#, r#""to": null"#));
+        assert_eq!(
+            (e.rule(), e.pointer()),
+            (Rule::Type, "/messaging_object/to")
+        );
+
+        let e = err(&format!(r#"{MINIMAL}, "extra_info": null}}"#).replacen("}}}}", "}}}", 1));
+        assert_eq!((e.rule(), e.pointer()), (Rule::Type, "/extra_info"));
+    }
+
+    #[test]
+    fn syntax_errors_have_code_point_columns() {
+        let e = err("{\n  \"extra_info\": {\"ref\": \"é😀\" x");
+        assert_eq!(e.rule(), Rule::Syntax);
+        assert_eq!(e.pointer(), "/extra_info");
+        // `x` is the 30th code point of line 2 (the 34th byte).
+        assert_eq!((e.line(), e.column()), (2, 30));
+        let e = err(&format!("{MINIMAL} trailing"));
+        assert_eq!(e.rule(), Rule::Syntax);
+        assert_eq!(e.message(), "trailing characters");
+        let e = err("");
+        assert_eq!(e.message(), "end of input while parsing a value");
+    }
+}

@@ -1,0 +1,37 @@
+//! RFC 6901 JSON pointers.
+
+/// Appends `/token` to `pointer`, escaping `~` as `~0` and `/` as `~1`.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// The unescaped tokens of a pointer (`""` has none).
+pub fn tokens(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_round_trip() {
+        let mut p = String::new();
+        push_token(&mut p, "a/b");
+        push_token(&mut p, "m~n");
+        push_token(&mut p, "");
+        assert_eq!(p, "/a~1b/m~0n/");
+        assert_eq!(tokens(&p).collect::<Vec<_>>(), ["a/b", "m~n", ""]);
+        assert_eq!(tokens("").count(), 0);
+    }
+}

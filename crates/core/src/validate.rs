@@ -1,0 +1,312 @@
+//! Validation of a typed request: every violation at once, in a stable report.
+//!
+//! The checks are the `validator` attributes on [`crate::request`]; this module only turns
+//! their errors (keyed by Rust field names, in hash order) into [`Violation`]s keyed by JSON
+//! pointers, in a deterministic order, and adds the two warnings the server's documented
+//! behaviour implies (unknown `wa_source`, refs that will be truncated).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
+
+use crate::limits::REF_MAX;
+use crate::pointer::push_token;
+use crate::request::{RECIPIENT_REGEX, SendRequest};
+use crate::rules::{Rule, Severity};
+
+/// One problem found in a payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// RFC 6901 JSON pointer of the member the problem is at, with wire names
+    /// (`/messaging_object/interactive/footer/text`); `""` is the whole document.
+    pub pointer: String,
+    /// The rule broken.
+    pub rule: Rule,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// For a bad recipient of `to`: its byte range inside the (unescaped) string value.
+    pub range_in_value: Option<Range<usize>>,
+}
+
+impl Violation {
+    pub(crate) fn new(pointer: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
+        Violation {
+            pointer: pointer.into(),
+            rule,
+            message: message.into(),
+            range_in_value: None,
+        }
+    }
+
+    /// The severity of the rule broken.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(document)"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "{} {} {}: {}",
+            self.severity(),
+            self.rule.code(),
+            pointer,
+            self.message
+        )
+    }
+}
+
+/// Every violation of one request, errors and warnings, in a deterministic order (by pointer,
+/// then place inside the value, then rule code).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    violations: Vec<Violation>,
+}
+
+impl Report {
+    pub(crate) fn from_violations(mut violations: Vec<Violation>) -> Report {
+        violations.sort_by(|a, b| {
+            (
+                &a.pointer,
+                a.range_in_value.as_ref().map(|r| r.start),
+                a.rule,
+            )
+                .cmp(&(
+                    &b.pointer,
+                    b.range_in_value.as_ref().map(|r| r.start),
+                    b.rule,
+                ))
+        });
+        Report { violations }
+    }
+
+    /// True when there is no error (warnings allowed): the API accepts the payload.
+    pub fn is_valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+
+    /// True when there is neither an error nor a warning.
+    pub fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// All violations, errors and warnings.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| v.severity() == Severity::Error)
+    }
+
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Violation> {
+        self.violations
+            .iter()
+            .filter(|v| v.severity() == Severity::Warning)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for violation in &self.violations {
+            writeln!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Report {}
+
+/// Validates a request: every error and warning at once.
+///
+/// ```
+/// let request = kaleyra_wa::from_str(r#"{"messaging_object": {
+///     "messaging_product": "whatsapp", "to": "919876543210", "type": "interactive",
+///     "interactive": {"type": "product", "footer": {"text": ""},
+///         "action": {"catalog_id": "", "product_retailer_id": "17026"}}}}"#)?;
+/// let report = kaleyra_wa::validate(&request);
+/// let pointers: Vec<&str> = report.errors().map(|v| v.pointer.as_str()).collect();
+/// assert_eq!(pointers, [
+///     "/messaging_object/interactive/action/catalog_id",
+///     "/messaging_object/interactive/footer/text",
+/// ]);
+/// # Ok::<(), kaleyra_wa::ParseError>(())
+/// ```
+pub fn validate(request: &SendRequest) -> Report {
+    let mut violations = Vec::new();
+    if let Err(errors) = request.validate() {
+        collect(&errors, &mut String::new(), &mut violations);
+    }
+    warnings(request, &mut violations);
+    Report::from_violations(violations)
+}
+
+impl SendRequest {
+    /// Validates the request: see [`validate`].
+    pub fn check(&self) -> Report {
+        validate(self)
+    }
+}
+
+fn collect(errors: &ValidationErrors, pointer: &mut String, out: &mut Vec<Violation>) {
+    for (field, kind) in errors.errors() {
+        let len = pointer.len();
+        // Rust field names are wire names (an invariant of `crate::request`), but for the
+        // raw-identifier prefix.
+        push_token(pointer, field.strip_prefix("r#").unwrap_or(field));
+        match kind {
+            ValidationErrorsKind::Struct(inner) => collect(inner, pointer, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    let len = pointer.len();
+                    push_token(pointer, &index.to_string());
+                    collect(inner, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            ValidationErrorsKind::Field(field_errors) => {
+                for error in field_errors {
+                    field_violations(error, pointer, out);
+                }
+            }
+        }
+        pointer.truncate(len);
+    }
+}
+
+fn field_violations(error: &ValidationError, pointer: &str, out: &mut Vec<Violation>) {
+    let value = error.params.get("value").and_then(|v| v.as_str());
+    match error.code.as_ref() {
+        "length" => {
+            let chars = value.map_or(0, |v| v.chars().count());
+            let max = error.params.get("max").and_then(|v| v.as_u64());
+            match max {
+                Some(max) if chars as u64 > max => out.push(Violation::new(
+                    pointer,
+                    Rule::TooLong,
+                    format!(
+                        "{chars} characters, more than the limit of {max} (counted in Unicode code points)"
+                    ),
+                )),
+                _ => out.push(Violation::new(pointer, Rule::Empty, "must not be empty")),
+            }
+        }
+        "phone" => {
+            let value = value.unwrap_or_default();
+            out.extend(bad_recipients(value).map(|(range, reason)| Violation {
+                range_in_value: Some(range.clone()),
+                ..Violation::new(
+                    pointer,
+                    Rule::Phone,
+                    format!(
+                        "`{}` is not an E.164 phone number: {reason}",
+                        &value[range.clone()]
+                    ),
+                )
+            }));
+        }
+        other => out.push(Violation::new(
+            pointer,
+            Rule::Type,
+            format!("failed check `{other}`"),
+        )),
+    }
+}
+
+/// The recipients of a `to` value that are not E.164 numbers, with their byte ranges and a
+/// reason for a person. Empty when `to` matches [`crate::TO_PATTERN`].
+pub fn bad_recipients(to: &str) -> impl Iterator<Item = (Range<usize>, &'static str)> + '_ {
+    let mut start = 0;
+    to.split(',').filter_map(move |recipient| {
+        let range = start..start + recipient.len();
+        start = range.end + 1;
+        recipient_problem(recipient).map(|reason| (range, reason))
+    })
+}
+
+/// Why one recipient is not an E.164 number, or `None` when it is one.
+fn recipient_problem(recipient: &str) -> Option<&'static str> {
+    if RECIPIENT_REGEX.is_match(recipient) {
+        return None;
+    }
+    let digits = recipient.strip_prefix('+').unwrap_or(recipient);
+    Some(if recipient.is_empty() {
+        "empty (separate recipients with single commas, none at the ends)"
+    } else if digits.contains(|c: char| c == ' ' || c == '-' || c == '(' || c == ')') {
+        "remove spaces, dashes and brackets"
+    } else if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        "only digits and one leading `+` are allowed"
+    } else if digits.starts_with('0') {
+        "start with the country code, not with 0"
+    } else if digits.len() < 7 {
+        "too short (7 to 15 digits)"
+    } else {
+        "too long (7 to 15 digits)"
+    })
+}
+
+fn warnings(request: &SendRequest, out: &mut Vec<Violation>) {
+    let Some(extra) = &request.extra_info else {
+        return;
+    };
+    for (name, value) in extra.refs() {
+        let Some(value) = value else { continue };
+        let chars = value.chars().count();
+        if chars > REF_MAX {
+            out.push(Violation::new(
+                format!("/extra_info/{name}"),
+                Rule::RefTruncated,
+                format!("{chars} characters; the server keeps the first {REF_MAX}"),
+            ));
+        }
+    }
+    if let Some(source) = extra.wa_source.as_ref().filter(|s| !s.is_documented()) {
+        out.push(Violation::new(
+            "/extra_info/wa_source",
+            Rule::UnknownWaSource,
+            format!(
+                "`{}` is not a documented wa_source; it will be sent as `api`",
+                escape_for_message(source.as_str())
+            ),
+        ));
+    }
+}
+
+/// Shortens a user-supplied value quoted in a message.
+fn escape_for_message(value: &str) -> Cow<'_, str> {
+    const MAX: usize = 40;
+    match value.char_indices().nth(MAX) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &value[..end])),
+        None => Cow::Borrowed(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_recipients_name_each_one_with_its_range() {
+        let to = "919876543210,+91 98765,0123456789,,12";
+        let bad: Vec<_> = bad_recipients(to).collect();
+        let texts: Vec<&str> = bad.iter().map(|(r, _)| &to[r.clone()]).collect();
+        assert_eq!(texts, ["+91 98765", "0123456789", "", "12"]);
+        assert_eq!(bad[0].1, "remove spaces, dashes and brackets");
+        assert_eq!(bad[1].1, "start with the country code, not with 0");
+        assert!(bad[2].1.starts_with("empty"));
+        assert_eq!(bad[3].1, "too short (7 to 15 digits)");
+        assert_eq!(bad_recipients("919876543210,+16505551234").count(), 0);
+    }
+}

@@ -244,7 +244,7 @@ fn recipient_problem(recipient: &str) -> Option<&'static str> {
     let digits = recipient.strip_prefix('+').unwrap_or(recipient);
     Some(if recipient.is_empty() {
         "empty (separate recipients with single commas, none at the ends)"
-    } else if digits.contains(|c: char| c == ' ' || c == '-' || c == '(' || c == ')') {
+    } else if digits.contains([' ', '-', '(', ')']) {
         "remove spaces, dashes and brackets"
     } else if !digits.bytes().all(|b| b.is_ascii_digit()) {
         "only digits and one leading `+` are allowed"

@@ -13,7 +13,7 @@ use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKin
 
 use crate::limits::REF_MAX;
 use crate::pointer::push_token;
-use crate::request::{RECIPIENT_REGEX, SendRequest};
+use crate::request::{ExtraInfo, RECIPIENT_REGEX, SendRequest};
 use crate::rules::{Rule, Severity};
 
 /// One problem found in a payload.
@@ -258,9 +258,23 @@ fn recipient_problem(recipient: &str) -> Option<&'static str> {
 }
 
 fn warnings(request: &SendRequest, out: &mut Vec<Violation>) {
-    let Some(extra) = &request.extra_info else {
-        return;
-    };
+    if let Some(extra) = &request.extra_info {
+        extra_info_warnings(extra, out);
+    }
+}
+
+impl ExtraInfo {
+    /// The warnings about this `extra_info` (refs the server will truncate, an undocumented
+    /// `wa_source`), with pointers from the document root (`/extra_info/...`). They are part
+    /// of [`validate`]'s report; this is for callers that only have the `extra_info` object.
+    pub fn warnings(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        extra_info_warnings(self, &mut out);
+        out
+    }
+}
+
+fn extra_info_warnings(extra: &ExtraInfo, out: &mut Vec<Violation>) {
     for (name, value) in extra.refs() {
         let Some(value) = value else { continue };
         let chars = value.chars().count();

@@ -56,5 +56,7 @@ pub use request::{
 };
 pub use response::{ErrorData, ErrorKind, ErrorResponse, Response, SuccessData, SuccessResponse};
 pub use rules::{Rule, Severity};
-pub use validate::{Report, Violation, bad_recipients, validate};
+pub use validate::{
+    Report, Violation, bad_recipients, length_violation, recipient_violations, validate,
+};
 pub use wa_source::WaSource;

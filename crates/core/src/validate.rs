@@ -190,39 +190,50 @@ fn field_violations(error: &ValidationError, pointer: &str, out: &mut Vec<Violat
     let value = error.params.get("value").and_then(|v| v.as_str());
     match error.code.as_ref() {
         "length" => {
-            let chars = value.map_or(0, |v| v.chars().count());
             let max = error.params.get("max").and_then(|v| v.as_u64());
-            match max {
-                Some(max) if chars as u64 > max => out.push(Violation::new(
-                    pointer,
-                    Rule::TooLong,
-                    format!(
-                        "{chars} characters, more than the limit of {max} (counted in Unicode code points)"
-                    ),
-                )),
-                _ => out.push(Violation::new(pointer, Rule::Empty, "must not be empty")),
-            }
+            out.push(length_violation(pointer, value.unwrap_or_default(), max));
         }
-        "phone" => {
-            let value = value.unwrap_or_default();
-            out.extend(bad_recipients(value).map(|(range, reason)| Violation {
-                range_in_value: Some(range.clone()),
-                ..Violation::new(
-                    pointer,
-                    Rule::Phone,
-                    format!(
-                        "`{}` is not an E.164 phone number: {reason}",
-                        &value[range.clone()]
-                    ),
-                )
-            }));
-        }
+        "phone" => out.extend(recipient_violations(pointer, value.unwrap_or_default())),
         other => out.push(Violation::new(
             pointer,
             Rule::Type,
             format!("failed check `{other}`"),
         )),
     }
+}
+
+/// The violation of a string that broke its length rule: [`Rule::TooLong`] when it is longer
+/// than `max` code points, else [`Rule::Empty`].
+pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violation {
+    let chars = value.chars().count();
+    match max {
+        Some(max) if chars as u64 > max => Violation::new(
+            pointer,
+            Rule::TooLong,
+            format!(
+                "{chars} characters, more than the limit of {max} (counted in Unicode code points)"
+            ),
+        ),
+        _ => Violation::new(pointer, Rule::Empty, "must not be empty"),
+    }
+}
+
+/// One [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
+/// with its byte range inside `to` in [`Violation::range_in_value`].
+pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
+    bad_recipients(to)
+        .map(|(range, reason)| Violation {
+            range_in_value: Some(range.clone()),
+            ..Violation::new(
+                pointer,
+                Rule::Phone,
+                format!(
+                    "`{}` is not an E.164 phone number: {reason}",
+                    escape_for_message(&to[range])
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The recipients of a `to` value that are not E.164 numbers, with their byte ranges and a

@@ -1,12 +1,23 @@
 //! The JSON Schemas, generated from the types with `schemars` (feature `schema`).
 //!
-//! `cargo xtask schema` writes them under `schemas/`; a test fails when those files differ
-//! from what this module generates.
+//! `cargo xtask schema` writes them under `schemas/` with [`render`]; a test fails when those
+//! files differ from what this module generates.
+//!
+//! The request schema carries every rule of the Rust model that a JSON Schema can express:
+//! the constants, the required members, the lengths (in Unicode code points, the unit of
+//! `maxLength`), the `to` pattern (portable ECMA-262), `additionalProperties: false` on every
+//! object, `header: false`, and no `null` for optional members. What the server accepts but
+//! the documentation does not list (an undocumented `wa_source`, a ref over 255 characters)
+//! is accepted, as the Rust validator accepts it (with a warning).
+//!
+//! Two things a JSON Schema cannot see: duplicate keys (a parser has already merged them) and
+//! lone surrogate escapes such as `"\ud800"` (Python's and JavaScript's parsers accept them,
+//! `serde_json` does not). The Rust parser rejects both.
 
 use schemars::Schema;
 use schemars::generate::SchemaSettings;
 use schemars::transform::{Transform, transform_subschemas};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::request::{ForbiddenMembers, SendRequest};
 use crate::response::{ErrorResponse, SuccessResponse};
@@ -23,6 +34,16 @@ pub enum Draft {
     Draft07,
 }
 
+impl Draft {
+    /// The file name of the request schema in this dialect.
+    pub const fn request_file_name(self) -> &'static str {
+        match self {
+            Draft::Draft2020_12 => "send-request.schema.json",
+            Draft::Draft07 => "send-request.draft-07.schema.json",
+        }
+    }
+}
+
 /// One exported schema: its file name under `schemas/` and its content.
 #[derive(Clone, Debug)]
 pub struct SchemaFile {
@@ -33,89 +54,173 @@ pub struct SchemaFile {
 }
 
 /// The documented request sample (the reference page's, verbatim).
+///
+/// Its `to` is masked (`91XXXXXXXXXX`), so it is *not* a valid request: see
+/// [`request_example`] for the sample the schemas carry.
 pub const REQUEST_SAMPLE: &str = include_str!("sample_request.json");
+
+/// The masked recipient of the documented sample, and the number the example puts in its place.
+const MASKED_TO: (&str, &str) = ("91XXXXXXXXXX", "919876543210");
+
+/// The documented request sample with its masked `to` (`91XXXXXXXXXX`) replaced by a number
+/// (`919876543210`), so that the example is valid against the schema. Everything else is the
+/// reference page's, verbatim.
+pub fn request_example() -> Value {
+    let text = REQUEST_SAMPLE.replace(MASKED_TO.0, MASKED_TO.1);
+    // The sample is a literal in this crate, tested to parse (`example_is_valid`).
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
 
 /// The request schema in the given dialect.
 pub fn request_schema(draft: Draft) -> Value {
-    let (file_name, settings) = match draft {
-        Draft::Draft2020_12 => ("send-request.schema.json", SchemaSettings::draft2020_12()),
-        Draft::Draft07 => (
-            "send-request.draft-07.schema.json",
-            SchemaSettings::draft07(),
-        ),
+    let mut settings = match draft {
+        Draft::Draft2020_12 => SchemaSettings::draft2020_12(),
+        Draft::Draft07 => SchemaSettings::draft07(),
     };
+    // Ours run first, so that the dialect's own transforms (draft-07: `$ref` siblings moved
+    // into `allOf`) see their output.
+    settings.transforms.splice(0..0, common_transforms());
+    settings.transforms.insert(
+        0,
+        Box::new(NoNull) as Box<dyn schemars::generate::GenTransform>,
+    );
     let mut schema = settings
-        .with_transform(NoNull)
         .into_generator()
         .into_root_schema_for::<SendRequest>();
-    // The sample is a literal in this crate, tested to parse: it is valid JSON.
-    let sample: Value = serde_json::from_str(REQUEST_SAMPLE).unwrap_or(Value::Null);
     finish(
         &mut schema,
-        file_name,
+        draft.request_file_name(),
         "Kaleyra WhatsApp v2 Send Single-Product Message request",
-        sample,
+        request_example(),
     );
     schema.to_value()
 }
 
+/// The success response schema (2020-12).
+pub fn success_response_schema() -> Value {
+    response_schema::<SuccessResponse>(
+        "success-response.schema.json",
+        "Kaleyra WhatsApp v2 send success response",
+        json!({"code": "WA202", "message": "Request Accepted", "data": {"message_id": "AXXXXXXXXXXXXXXXXXXX"}, "error": {}}),
+    )
+}
+
+/// The error response schema (2020-12).
+pub fn error_response_schema() -> Value {
+    response_schema::<ErrorResponse>(
+        "error-response.schema.json",
+        "Kaleyra WhatsApp v2 send error response",
+        json!({"code": "RBC001", "message": "Incorrect SID or API key.", "data": [], "error": {"error": "Incorrect SID or API key."}}),
+    )
+}
+
+fn response_schema<T: schemars::JsonSchema>(file_name: &str, title: &str, example: Value) -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.transforms.splice(0..0, common_transforms());
+    let mut schema = settings.into_generator().into_root_schema_for::<T>();
+    finish(&mut schema, file_name, title, example);
+    schema.to_value()
+}
+
+fn common_transforms() -> Vec<Box<dyn schemars::generate::GenTransform>> {
+    vec![
+        Box::new(Constants),
+        Box::new(Descriptions),
+        Box::new(AnchoredPatterns),
+    ]
+}
+
 /// Every exported schema, in a stable order.
 pub fn all() -> Vec<SchemaFile> {
-    let mut files = vec![
+    vec![
         SchemaFile {
-            file_name: "send-request.schema.json",
+            file_name: Draft::Draft2020_12.request_file_name(),
             schema: request_schema(Draft::Draft2020_12),
         },
         SchemaFile {
-            file_name: "send-request.draft-07.schema.json",
+            file_name: Draft::Draft07.request_file_name(),
             schema: request_schema(Draft::Draft07),
         },
-    ];
-    for (file_name, title, mut schema, example) in [
-        (
-            "success-response.schema.json",
-            "Kaleyra WhatsApp v2 send success response",
-            schemars::schema_for!(SuccessResponse),
-            json!({"code": "WA202", "message": "Request Accepted", "data": {"message_id": "AXXXXXXXXXXXXXXXXXXX"}, "error": {}}),
-        ),
-        (
-            "error-response.schema.json",
-            "Kaleyra WhatsApp v2 send error response",
-            schemars::schema_for!(ErrorResponse),
-            json!({"code": "RBC001", "message": "Incorrect SID or API key.", "data": [], "error": {"error": "Incorrect SID or API key."}}),
-        ),
-    ] {
-        finish(&mut schema, file_name, title, example);
-        files.push(SchemaFile {
-            file_name,
-            schema: schema.to_value(),
-        });
-    }
-    files
+        SchemaFile {
+            file_name: "success-response.schema.json",
+            schema: success_response_schema(),
+        },
+        SchemaFile {
+            file_name: "error-response.schema.json",
+            schema: error_response_schema(),
+        },
+    ]
 }
 
 /// Renders a schema as the checked-in files hold it: pretty, two-space indent, trailing
-/// newline.
+/// newline, and the same member order whatever `serde_json`'s map type: `$schema`, `$id`,
+/// `title`, `description` first, `$defs` (`definitions`) last, the others sorted.
 pub fn render(schema: &Value) -> String {
-    // Serializing a `Value` to a string cannot fail (its map keys are strings).
-    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    let mut text = String::new();
+    write_value(&mut text, schema, 0);
     text.push('\n');
     text
 }
 
+fn write_value(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by_key(|key| (key_rank(key), key.as_str()));
+            out.push_str("{\n");
+            for (i, key) in keys.iter().enumerate() {
+                push_indent(out, indent + 1);
+                out.push_str(&Value::String((*key).clone()).to_string());
+                out.push_str(": ");
+                write_value(out, &map[key.as_str()], indent + 1);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            push_indent(out, indent);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                push_indent(out, indent + 1);
+                write_value(out, item, indent + 1);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            push_indent(out, indent);
+            out.push(']');
+        }
+        // Scalars, `{}` and `[]`: the compact form is the pretty form.
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn push_indent(out: &mut String, level: usize) {
+    for _ in 0..level {
+        out.push_str("  ");
+    }
+}
+
+fn key_rank(key: &str) -> u8 {
+    match key {
+        "$schema" => 0,
+        "$id" => 1,
+        "title" => 2,
+        "description" => 3,
+        "$defs" | "definitions" => 9,
+        _ => 5,
+    }
+}
+
 fn finish(schema: &mut Schema, file_name: &str, title: &str, example: Value) {
     let object = schema.ensure_object();
-    // Put `$schema`, `$id` and `title` first for readers.
-    let mut ordered = serde_json::Map::new();
-    if let Some(meta) = object.remove("$schema") {
-        ordered.insert("$schema".into(), meta);
-    }
-    ordered.insert("$id".into(), Value::String(format!("{ID_BASE}{file_name}")));
-    ordered.insert("title".into(), Value::String(title.into()));
-    object.remove("title");
-    ordered.append(object);
-    ordered.insert("examples".into(), Value::Array(vec![example]));
-    *object = ordered;
+    object.insert("$id".into(), Value::String(format!("{ID_BASE}{file_name}")));
+    object.insert("title".into(), Value::String(title.into()));
+    object.insert("examples".into(), Value::Array(vec![example]));
 }
 
 /// Transform for types with [`ForbiddenMembers`]: each forbidden member's subschema is `false`
@@ -169,24 +274,226 @@ impl Transform for NoNull {
     }
 }
 
+/// A one-value enum (`oneOf: [{const: "product", ...}]`, what schemars makes of a
+/// single-variant unit enum) becomes `{type: "string", const: "product"}`: the same
+/// constraint, read by code generators as a literal type.
+#[derive(Clone, Debug)]
+struct Constants;
+
+impl Transform for Constants {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let constant = match object.get("oneOf") {
+            Some(Value::Array(one_of)) if one_of.len() == 1 => one_of[0]
+                .get("const")
+                .filter(|value| value.is_string())
+                .cloned(),
+            _ => None,
+        };
+        if let Some(constant) = constant {
+            object.remove("oneOf");
+            object.insert("type".into(), Value::String("string".into()));
+            object.insert("const".into(), constant);
+        }
+    }
+}
+
+/// Descriptions come from doc comments: their hard line breaks are joined (paragraph breaks
+/// kept) and rustdoc links (``[`Name`]``) become plain code spans.
+#[derive(Clone, Debug)]
+struct Descriptions;
+
+impl Transform for Descriptions {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        if let Some(Value::String(text)) = schema.get_mut("description") {
+            *text = clean_description(text);
+        }
+    }
+}
+
+/// Joins a doc comment's lines into paragraphs and unwraps rustdoc links.
+fn clean_description(text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|paragraph| {
+            paragraph
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect();
+    let joined = paragraphs.join("\n\n");
+    // ``[`Name`]`` → `` `Name` `` (no link target follows in our doc comments).
+    let mut out = String::with_capacity(joined.len());
+    let mut rest = joined.as_str();
+    while let Some(start) = rest.find("[`") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after[1..].find("`]") {
+            Some(end) if !after[1..end + 1].contains('`') => {
+                out.push_str(&after[..end + 2]);
+                rest = &after[end + 3..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Python's `jsonschema` applies `pattern` with `re.search`, where `$` also matches *before* a
+/// final newline: `"919876543210\n"` would pass `^...$`. Every pattern anchored with `$` gets
+/// a guard that rejects a final newline, which every engine reads the same way.
+#[derive(Clone, Debug)]
+struct AnchoredPatterns;
+
+/// The guard added next to a `$`-anchored pattern.
+fn final_newline_guard() -> Value {
+    json!({
+        "description": "No final newline (Python's `re.search` lets `$` match before one).",
+        "type": "string",
+        "pattern": "\\n$"
+    })
+}
+
+impl Transform for AnchoredPatterns {
+    fn transform(&mut self, schema: &mut Schema) {
+        transform_subschemas(self, schema);
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
+        let anchored = object
+            .get("pattern")
+            .and_then(Value::as_str)
+            .is_some_and(|pattern| pattern.ends_with('$'));
+        if anchored && !object.contains_key("not") {
+            object.insert("not".into(), final_newline_guard());
+        }
+    }
+}
+
+/// Keywords that JSON Schema 2020-12 (or 2019-09) introduced: none may appear in the draft-07
+/// request schema.
+pub const KEYWORDS_NOT_IN_DRAFT_07: &[&str] = &[
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "$vocabulary",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "minContains",
+    "maxContains",
+    "contentSchema",
+];
+
+/// Every object key of a schema document (keywords and property names alike), with the
+/// pointer of the object holding it. Used to check the draft-07 output for newer keywords.
+pub fn keys_with_pointers(value: &Value) -> Vec<(String, String)> {
+    fn walk(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => walk_map(map, pointer, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    crate::pointer::push_token(pointer, &i.to_string());
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn walk_map(map: &Map<String, Value>, pointer: &mut String, out: &mut Vec<(String, String)>) {
+        for (key, value) in map {
+            out.push((pointer.clone(), key.clone()));
+            let len = pointer.len();
+            crate::pointer::push_token(pointer, key);
+            walk(value, pointer, out);
+            pointer.truncate(len);
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut String::new(), &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sample_is_valid_json_and_a_request() {
-        crate::from_str(REQUEST_SAMPLE).unwrap();
+    fn sample_is_a_request_but_its_masked_to_is_not_a_number() {
+        let sample = crate::from_str(REQUEST_SAMPLE).unwrap();
+        let errors: Vec<_> = sample.check().errors().cloned().collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pointer, "/messaging_object/to");
+    }
+
+    #[test]
+    fn example_is_valid() {
+        let example = request_example();
+        let request: SendRequest = serde_json::from_value(example).unwrap();
+        assert!(request.check().is_clean(), "{}", request.check());
     }
 
     #[test]
     fn request_schema_carries_the_rules() {
-        let schema = request_schema(Draft::Draft2020_12);
-        let text = schema.to_string();
-        assert!(text.contains(r#""maxLength":1024"#), "{text}");
-        assert!(text.contains(r#""maxLength":60"#));
-        assert!(text.contains(r#""maxLength":512"#));
-        assert!(text.contains(crate::TO_PATTERN.replace('\\', "\\\\").as_str()));
-        assert!(text.contains(r#""header":false"#));
-        assert!(!text.contains("null"), "{text}");
+        for draft in [Draft::Draft2020_12, Draft::Draft07] {
+            let schema = request_schema(draft);
+            let text = schema.to_string();
+            assert!(text.contains(r#""maxLength":1024"#), "{text}");
+            assert!(text.contains(r#""maxLength":60"#));
+            assert!(text.contains(r#""maxLength":512"#));
+            assert!(text.contains(crate::TO_PATTERN.replace('\\', "\\\\").as_str()));
+            assert!(text.contains(r#""header":false"#));
+            assert!(text.contains(r#""const":"whatsapp""#));
+            assert!(!text.contains("null"), "{text}");
+            for (pointer, key) in keys_with_pointers(&schema) {
+                if key == "description" && !pointer.ends_with("/properties") {
+                    let at = format!("{pointer}/description");
+                    let description = schema.pointer(&at).and_then(Value::as_str).unwrap();
+                    assert!(
+                        !description.replace("\n\n", " ").contains('\n'),
+                        "{at}: {description}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn descriptions_are_joined_and_unlinked() {
+        assert_eq!(
+            clean_description("one\ntwo [`Kind`] and [x]\n\nthree"),
+            "one two `Kind` and [x]\n\nthree"
+        );
+        assert_eq!(clean_description("a [`b"), "a [`b");
+    }
+
+    #[test]
+    fn render_orders_members_and_ends_with_a_newline() {
+        let text = render(
+            &json!({"b": [], "$defs": {}, "title": "t", "$schema": "s", "a": [1, {"z": 1, "y": {}}]}),
+        );
+        assert_eq!(
+            text,
+            "{\n  \"$schema\": \"s\",\n  \"title\": \"t\",\n  \"a\": [\n    1,\n    {\n      \"y\": {},\n      \"z\": 1\n    }\n  ],\n  \"b\": [],\n  \"$defs\": {}\n}\n"
+        );
     }
 }

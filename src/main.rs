@@ -1,1 +1,167 @@
-fn main() {}
+//! `kaleyra-wa-lint`: lints Kaleyra WhatsApp single-product message payload files.
+//!
+//! Thin glue: arguments in, [`kaleyra_wa_linter`] does the work, exit status out.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use kaleyra_wa::Rule;
+use kaleyra_wa_linter::{Format, Options, RenderOptions, Summary};
+
+/// Lint Kaleyra WhatsApp "Send Single-Product Message" payloads: JSON files (one request
+/// each) and JSON Lines files (one request per line). Every problem at once, with
+/// file:line:column and a stable rule code.
+///
+/// Exit status: 0 no errors (warnings allowed unless --deny-warnings), 1 errors found,
+/// 2 usage error or a path that could not be read.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kaleyra-wa-lint",
+    version,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every rule: code, severity, name, summary.
+    Rules,
+    /// Explain a rule, with a bad and a good example.
+    Explain {
+        /// A rule code (KWA007) or name (too-long).
+        code: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// Files, directories (walked recursively, .gitignore-aware, for *.json, *.jsonl,
+    /// *.ndjson), or - for standard input. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Exit with status 1 when there are warnings, too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print errors only: no warnings, no summary (human and github formats).
+    #[arg(short, long)]
+    quiet: bool,
+    /// The name to report standard input under; its extension (.jsonl, .ndjson) also picks
+    /// the format.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    /// rustc-style diagnostics with source excerpts
+    Human,
+    /// one JSON object: {"version": 1, "findings": [...], "summary": {...}}
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Rules) => print_rules(),
+        Some(Command::Explain { code }) => match Rule::from_code(&code) {
+            Some(rule) => write_stdout(&rule.explain()),
+            None => {
+                eprintln!("error: no rule `{code}`; `kaleyra-wa-lint rules` lists them all");
+                return ExitCode::from(2);
+            }
+        },
+        None => return lint(cli.lint),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_rules() -> io::Result<()> {
+    let mut text = String::new();
+    for rule in Rule::ALL {
+        text.push_str(&format!(
+            "{}  {:<7}  {:<20}  {}\n",
+            rule.code(),
+            rule.severity(),
+            rule.name(),
+            rule.summary()
+        ));
+    }
+    write_stdout(&text)
+}
+
+fn write_stdout(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+fn lint(args: LintArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let inputs = kaleyra_wa_linter::discover(&paths, args.stdin_filename.as_deref());
+    let format = Format::from(args.format);
+    let stdout = io::stdout();
+    let color = anstream::AutoStream::choice(&stdout);
+    let out = BufWriter::new(anstream::AutoStream::new(stdout.lock(), color));
+    let mut reporter =
+        kaleyra_wa_linter::reporter(format, Box::new(out), RenderOptions { quiet: args.quiet });
+    let options = Options {
+        snippets: format == Format::Human,
+    };
+    let result = kaleyra_wa_linter::run(&inputs, options, &mut |finding| reporter.finding(finding))
+        .and_then(|summary| reporter.finish(&summary).map(|()| summary));
+    match result {
+        Ok(summary) => exit_status(&summary, args.deny_warnings),
+        // The reader went away (`| head`): stop quietly.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: cannot write the report: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn exit_status(summary: &Summary, deny_warnings: bool) -> ExitCode {
+    if summary.unreadable > 0 {
+        ExitCode::from(2)
+    } else if summary.errors > summary.unreadable || (deny_warnings && summary.warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,526 @@
+//! Checking one JSON document (a `.json` file, or one JSON Lines record).
+//!
+//! Valid input takes the fast path: one typed `serde_json` pass and the core validator, no
+//! spans. Anything else (errors or warnings) takes the slow path, which finds every problem
+//! at once and where it is:
+//!
+//! 1. `serde_json` into a `Value`: a syntax error stops here (there is no tree to check).
+//! 2. A span-aware parse (`jsonc-parser`, every extension off) for places and duplicate keys.
+//! 3. The request schema generated from the core types (`jsonschema`), for every structural
+//!    and value error; the per-recipient and length messages come from the core.
+//! 4. The core's warnings on `extra_info`.
+//! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
+//!    core's own error is reported, so the linter never passes what the core rejects.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use jsonc_parser::ast;
+use jsonc_parser::common::Ranged;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use kaleyra_wa::request::ForbiddenMembers;
+use kaleyra_wa::{ExtraInfo, Interactive, Rule, SendRequest, Violation};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::locate::lookup;
+
+/// One problem in a document, with its byte span in the document's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocFinding {
+    /// The rule broken.
+    pub rule: Rule,
+    /// JSON pointer of the member.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
+    /// Byte range in the document's bytes.
+    pub span: Range<usize>,
+    /// Another place the finding refers to (the first of two duplicate keys).
+    pub related: Option<Range<usize>>,
+}
+
+impl DocFinding {
+    fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        DocFinding {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+            span: 0..0,
+            related: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn at(mut self, span: Range<usize>) -> Self {
+        self.span = span;
+        self
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Checks one document: every finding, ordered by place.
+pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
+    let typed = serde_json::from_slice::<SendRequest>(bytes);
+    if let Ok(request) = &typed
+        && request.check().is_clean()
+    {
+        return Vec::new();
+    }
+    slow_path(bytes, typed.ok())
+}
+
+#[cold]
+fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
+    let mut out = Vec::new();
+    let offset = if bytes.starts_with(BOM) {
+        out.push(
+            DocFinding::new(
+                Rule::Syntax,
+                "",
+                "the file starts with a UTF-8 byte order mark, which JSON text must not have",
+            )
+            .help("save the file as UTF-8 without BOM (RFC 8259, section 8.1)")
+            .at(0..BOM.len()),
+        );
+        BOM.len()
+    } else {
+        0
+    };
+    let body = &bytes[offset..];
+    check_body(body, typed.as_ref(), &mut out);
+    for finding in &mut out[usize::from(offset > 0)..] {
+        finding.span = finding.span.start + offset..finding.span.end + offset;
+        if let Some(related) = &mut finding.related {
+            *related = related.start + offset..related.end + offset;
+        }
+    }
+    out.sort_by_key(|f| (f.span.start, f.rule));
+    out
+}
+
+fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding>) {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(error) => {
+            out.push(syntax_finding(body, &error));
+            return;
+        }
+    };
+    // `serde_json` accepted the bytes, and JSON text is valid UTF-8 wherever it parses.
+    let Ok(text) = std::str::from_utf8(body) else {
+        out.push(DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the file is not valid UTF-8",
+        ));
+        return;
+    };
+    let strict = jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let tree = jsonc_parser::parse_to_ast(text, &Default::default(), &strict)
+        .ok()
+        .and_then(|result| result.value);
+    let Some(tree) = tree else {
+        // Both parsers implement RFC 8259; should they ever disagree, say so.
+        out.push(DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the payload could not be parsed for locating problems",
+        ));
+        return;
+    };
+    let before = out.len();
+    duplicates(&tree, &mut String::new(), out);
+    schema_findings(&value, &tree, out);
+    let has_errors = out[before..]
+        .iter()
+        .any(|f| f.rule.severity() == kaleyra_wa::Severity::Error);
+    if !has_errors {
+        safety_net(body, typed, &tree, out);
+    }
+    warnings(&value, &tree, out);
+}
+
+fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
+    let line_start = if error.line() <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', body)
+            .nth(error.line() - 2)
+            .map_or(body.len(), |i| i + 1)
+    };
+    let start = (line_start + error.column().saturating_sub(1)).min(body.len());
+    let end = next_char_end(body, start);
+    let full = error.to_string();
+    let message = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |at| &full[..at]);
+    let (message, help) = if body.iter().all(u8::is_ascii_whitespace) {
+        (
+            "the file is empty".to_owned(),
+            Some("a payload is one JSON object: {\"messaging_object\": {...}}"),
+        )
+    } else if message.starts_with("recursion limit exceeded") {
+        (
+            "nesting is too deep (more than 128 levels)".to_owned(),
+            None,
+        )
+    } else {
+        (message.replace("EOF", "end of input"), None)
+    };
+    let finding = DocFinding::new(Rule::Syntax, "", message).at(start..end);
+    match help {
+        Some(help) => finding.help(help),
+        None => finding,
+    }
+}
+
+fn next_char_end(bytes: &[u8], start: usize) -> usize {
+    match bytes.get(start) {
+        None => start,
+        Some(b) if *b < 0x80 => start + 1,
+        Some(_) => {
+            let mut end = start + 1;
+            while end < bytes.len() && (bytes[end] & 0xC0) == 0x80 {
+                end += 1;
+            }
+            end
+        }
+    }
+}
+
+fn duplicates(value: &ast::Value<'_>, pointer: &mut String, out: &mut Vec<DocFinding>) {
+    match value {
+        ast::Value::Object(object) => {
+            for (i, prop) in object.properties.iter().enumerate() {
+                let name = prop.name.as_str();
+                let len = pointer.len();
+                kaleyra_wa::pointer::push_token(pointer, name);
+                if let Some(first) = object.properties[..i]
+                    .iter()
+                    .find(|p| p.name.as_str() == name)
+                {
+                    let first = first.name.range();
+                    let second = prop.name.range();
+                    out.push(DocFinding {
+                        related: Some(first.start..first.end),
+                        ..DocFinding::new(
+                            Rule::DuplicateKey,
+                            pointer.clone(),
+                            format!("duplicate key `{name}`"),
+                        )
+                        .help("keep one of them: parsers disagree on which one wins")
+                        .at(second.start..second.end)
+                    });
+                }
+                duplicates(&prop.value, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        ast::Value::Array(array) => {
+            for (i, element) in array.elements.iter().enumerate() {
+                let len = pointer.len();
+                kaleyra_wa::pointer::push_token(pointer, &i.to_string());
+                duplicates(element, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The request schema's validator, built once.
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema = kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12);
+        // The schema is generated from the core types and checked against its meta-schema by
+        // the test suite; it always compiles.
+        jsonschema::validator_for(&schema).expect("the generated request schema compiles")
+    })
+}
+
+/// The request schema (2020-12), generated once.
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12))
+}
+
+fn schema_findings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+    for error in validator().iter_errors(value) {
+        let pointer = error.instance_path().as_str().to_owned();
+        let node = lookup(tree, &pointer);
+        let instance = error.instance();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let mut member = pointer.clone();
+                    kaleyra_wa::pointer::push_token(&mut member, key);
+                    let span = lookup(tree, &member).map_or(0..0, |n| n.key_or_value());
+                    let finding =
+                        DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`"))
+                            .at(span);
+                    out.push(match did_you_mean(&pointer, key) {
+                        Some(suggestion) => finding.help(suggestion),
+                        None => finding,
+                    });
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                out.push(
+                    DocFinding::new(
+                        Rule::Missing,
+                        pointer.clone(),
+                        format!("missing mandatory member `{name}`"),
+                    )
+                    .at(node.as_ref().map_or(0..0, |n| n.opening())),
+                );
+            }
+            ValidationErrorKind::FalseSchema => {
+                let member = kaleyra_wa::pointer::tokens(&pointer)
+                    .last()
+                    .unwrap_or_default();
+                let reason = Interactive::FORBIDDEN
+                    .iter()
+                    .find(|(name, _)| *name == member)
+                    .map_or("this member is not allowed here", |(_, reason)| reason);
+                out.push(
+                    DocFinding::new(Rule::Header, pointer.clone(), reason)
+                        .help("remove the header; use `body` for the text")
+                        .at(node.as_ref().map_or(0..0, |n| n.key_or_value())),
+                );
+            }
+            ValidationErrorKind::MaxLength { limit } => {
+                let text = instance.as_str().unwrap_or_default();
+                out.push(
+                    from_violation(kaleyra_wa::length_violation(&pointer, text, Some(*limit)))
+                        .help(format!("shorten it to at most {limit} characters"))
+                        .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::MinLength { .. } => {
+                let text = instance.as_str().unwrap_or_default();
+                out.push(
+                    from_violation(kaleyra_wa::length_violation(&pointer, text, None))
+                        .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::Pattern { .. } => {
+                let text = instance.as_str().unwrap_or_default();
+                for violation in kaleyra_wa::recipient_violations(&pointer, text) {
+                    let span = match (&violation.range_in_value, &node) {
+                        (Some(range), Some(node)) => node.string_part(range.clone()),
+                        (_, node) => node.as_ref().map_or(0..0, |n| n.value()),
+                    };
+                    out.push(from_violation(violation)
+                        .help("write each number in E.164: country code first, digits only, e.g. 919876543210; separate several with commas")
+                        .at(span));
+                }
+            }
+            ValidationErrorKind::Type { kind } => {
+                out.push(
+                    DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        format!(
+                            "expected {}, found {}",
+                            expected_type(kind),
+                            json_type(instance)
+                        ),
+                    )
+                    .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::OneOfNotValid { .. }
+            | ValidationErrorKind::Constant { .. }
+            | ValidationErrorKind::Enum { .. }
+            | ValidationErrorKind::AnyOf { .. } => {
+                let span = node.as_ref().map_or(0..0, |n| n.value());
+                let finding = match (instance.as_str(), constant_at(&pointer)) {
+                    (Some(found), Some(expected)) => DocFinding::new(
+                        Rule::Constant,
+                        pointer.clone(),
+                        format!("expected `{expected}`, found `{found}`"),
+                    )
+                    .help(format!("the only allowed value is `{expected}`")),
+                    (Some(_), None) => {
+                        DocFinding::new(Rule::Type, pointer.clone(), error.to_string())
+                    }
+                    (None, _) => DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        format!("expected a string, found {}", json_type(instance)),
+                    ),
+                };
+                out.push(finding.at(span));
+            }
+            _ => out.push(
+                DocFinding::new(Rule::Type, pointer.clone(), error.to_string())
+                    .at(node.as_ref().map_or(0..0, |n| n.value())),
+            ),
+        }
+    }
+}
+
+fn from_violation(violation: Violation) -> DocFinding {
+    DocFinding::new(violation.rule, violation.pointer, violation.message)
+}
+
+fn expected_type(kind: &TypeKind) -> String {
+    let name = |t: String| match t.as_str() {
+        "object" => "an object".to_owned(),
+        "array" => "an array".to_owned(),
+        "integer" => "an integer".to_owned(),
+        other => format!("a {other}"),
+    };
+    match kind {
+        TypeKind::Single(t) => name(t.to_string()),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| name(t.to_string()))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The subschema of the request schema at an instance pointer, following `$ref`s.
+fn subschema_at(pointer: &str) -> Option<&'static Value> {
+    let root = schema();
+    let mut current = resolve(root, root)?;
+    for token in kaleyra_wa::pointer::tokens(pointer) {
+        current = resolve(root, current.get("properties")?.get(&token)?)?;
+    }
+    Some(current)
+}
+
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => root.pointer(reference.strip_prefix('#')?),
+        None => Some(schema),
+    }
+}
+
+/// The one allowed value of a constant member (`oneOf: [{const}]` or `const`).
+fn constant_at(pointer: &str) -> Option<&'static str> {
+    let schema = subschema_at(pointer)?;
+    if let Some(value) = schema.get("const") {
+        return value.as_str();
+    }
+    match schema.get("oneOf")?.as_array()?.as_slice() {
+        [only] => only.get("const")?.as_str(),
+        _ => None,
+    }
+}
+
+/// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
+fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
+    let properties = subschema_at(object_pointer)?
+        .get("properties")?
+        .as_object()?;
+    let (best, score) = properties
+        .iter()
+        .filter(|(_, schema)| **schema != Value::Bool(false))
+        .map(|(name, _)| (name, strsim::jaro_winkler(name, key)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    if score >= 0.8 {
+        Some(format!("did you mean `{best}`?"))
+    } else {
+        let names: Vec<String> = properties
+            .iter()
+            .filter(|(_, schema)| **schema != Value::Bool(false))
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
+        Some(format!("allowed here: {}", names.join(", ")))
+    }
+}
+
+fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+    let Some(extra) = value.get("extra_info") else {
+        return;
+    };
+    // Warnings need a well-formed `extra_info`; a malformed one already has errors.
+    let Ok(extra) = ExtraInfo::deserialize(extra) else {
+        return;
+    };
+    for violation in extra.warnings() {
+        let span = lookup(tree, &violation.pointer).map_or(0..0, |n| n.value());
+        let finding = from_violation(violation);
+        let finding = match finding.rule {
+            Rule::UnknownWaSource => finding.help(format!(
+                "documented values: {}",
+                kaleyra_wa::WaSource::DOCUMENTED.join(", ")
+            )),
+            _ => finding.help(format!(
+                "keep it to {} characters, or accept the truncation",
+                kaleyra_wa::limits::REF_MAX
+            )),
+        };
+        out.push(finding.at(span));
+    }
+}
+
+/// Reports the core's verdict when the schema found no error but the core rejects.
+fn safety_net(
+    body: &[u8],
+    typed: Option<&SendRequest>,
+    tree: &ast::Value<'_>,
+    out: &mut Vec<DocFinding>,
+) {
+    let violations: Vec<DocFinding> = match typed {
+        Some(request) => request
+            .check()
+            .errors()
+            .cloned()
+            .map(from_violation)
+            .collect(),
+        None => match kaleyra_wa::from_slice(body) {
+            Ok(request) => request
+                .check()
+                .errors()
+                .cloned()
+                .map(from_violation)
+                .collect(),
+            Err(error) => vec![DocFinding::new(
+                error.rule(),
+                error.pointer(),
+                error.message(),
+            )],
+        },
+    };
+    for finding in violations {
+        let span = lookup(tree, &finding.pointer).map_or(0..0, |n| n.key_or_value());
+        out.push(finding.at(span));
+    }
+}

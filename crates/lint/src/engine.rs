@@ -1,0 +1,535 @@
+//! Linting inputs: files, directories, stdin; JSON and JSON Lines; in parallel, in order.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use kaleyra_wa::{Rule, Severity};
+use rayon::prelude::*;
+
+use crate::check::{DocFinding, check_document};
+use crate::locate::LineIndex;
+
+/// How a file holds requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One request per file.
+    Json,
+    /// One request per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+}
+
+impl InputFormat {
+    /// The format a file name implies: JSON Lines for `.jsonl` and `.ndjson`, else JSON.
+    pub fn from_name(name: &str) -> InputFormat {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            InputFormat::JsonLines
+        } else {
+            InputFormat::Json
+        }
+    }
+}
+
+/// Something to lint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file.
+    File {
+        /// Where to read it.
+        path: PathBuf,
+        /// The name findings carry.
+        name: String,
+        /// How it holds requests.
+        format: InputFormat,
+    },
+    /// Standard input.
+    Stdin {
+        /// The name findings carry (`--stdin-filename`, else `<stdin>`).
+        name: String,
+        /// How it holds requests.
+        format: InputFormat,
+    },
+    /// A path that could not be read or walked; reported as a [`Rule::Unreadable`] finding.
+    Unreadable {
+        /// The path as given or found.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One finding, placed in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The file's name as given (or found in a directory), `/`-separated.
+    pub file: String,
+    /// For JSON Lines, the 1-based line of the record; `None` for a JSON file.
+    pub record: Option<usize>,
+    /// Start and end (exclusive) of the place: 1-based lines and columns in Unicode code
+    /// points. `None` when there is no place (an unreadable file).
+    pub region: Option<Region>,
+    /// RFC 6901 JSON pointer inside the request (`""` for the whole document).
+    pub pointer: String,
+    /// The rule broken.
+    pub rule: Rule,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The source lines around the place, for human output (when asked for).
+    pub snippet: Option<Snippet>,
+}
+
+impl Finding {
+    /// The rule's severity.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+}
+
+/// A place in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column, in code points.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column, exclusive (one past the last code point), as SARIF counts.
+    pub end_column: usize,
+}
+
+/// Source lines for a human-readable excerpt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The 1-based number of the first line of `text`.
+    pub line_start: usize,
+    /// The lines (lossily decoded), joined by `\n`.
+    pub text: String,
+    /// The place, as a byte range in `text`.
+    pub span: Range<usize>,
+    /// A related place (the first duplicate key), as a byte range in `text`.
+    pub related: Option<Range<usize>>,
+}
+
+/// Counts over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Inputs linted (including unreadable ones).
+    pub files: usize,
+    /// Requests (documents or JSON Lines records) checked.
+    pub records: usize,
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Inputs that could not be read.
+    pub unreadable: usize,
+}
+
+impl Summary {
+    fn count(&mut self, finding: &Finding) {
+        match finding.severity() {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+    }
+}
+
+/// Options of a run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Attach [`Snippet`]s to findings (human output needs them; others don't).
+    pub snippets: bool,
+}
+
+/// Expands paths into inputs: a directory is walked recursively (honouring `.gitignore`,
+/// skipping hidden entries) for `*.json`, `*.jsonl` and `*.ndjson`, sorted by path; `-` is
+/// standard input; any other path is a file, whatever its extension. Paths that cannot be
+/// walked become [`Input::Unreadable`].
+pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let name = stdin_name.unwrap_or("<stdin>").to_owned();
+            let format = InputFormat::from_name(&name);
+            inputs.push(Input::Stdin { name, format });
+        } else if path.is_dir() {
+            walk(path, &mut inputs);
+        } else {
+            let name = display(path);
+            let format = InputFormat::from_name(&name);
+            inputs.push(Input::File {
+                path: path.clone(),
+                name,
+                format,
+            });
+        }
+    }
+    inputs
+}
+
+fn walk(root: &Path, inputs: &mut Vec<Input>) {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+    {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+                if is_file
+                    && [".json", ".jsonl", ".ndjson"]
+                        .iter()
+                        .any(|ext| name.ends_with(ext))
+                {
+                    let name = display(entry.path());
+                    found.push(Input::File {
+                        path: entry.into_path(),
+                        format: InputFormat::from_name(&name),
+                        name,
+                    });
+                }
+            }
+            Err(error) => found.push(Input::Unreadable {
+                name: error_path(&error).map_or_else(|| display(root), |p| display(&p)),
+                reason: error.to_string(),
+            }),
+        }
+    }
+    inputs.extend(found);
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// A path as findings name it: `/`-separated, without a leading `./`.
+fn display(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => text,
+    }
+}
+
+/// Lints every input, calling `emit` for each finding in input order (and, inside an input,
+/// in place order). Inputs are linted in parallel; a large JSON Lines input is streamed in
+/// chunks, linted in parallel, so memory does not grow with its size.
+///
+/// An error returned by `emit` (a closed pipe) stops the run and is returned.
+pub fn run(
+    inputs: &[Input],
+    options: Options,
+    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+) -> io::Result<Summary> {
+    let mut summary = Summary::default();
+    // Small inputs are linted a batch at a time in parallel, then emitted in order.
+    const BATCH: usize = 256;
+    for batch in inputs.chunks(BATCH) {
+        let results: Vec<Option<(usize, Vec<Finding>)>> = batch
+            .par_iter()
+            .map(|input| match input {
+                Input::File {
+                    path,
+                    name,
+                    format: InputFormat::Json,
+                } => Some(match std::fs::read(path) {
+                    Ok(bytes) => (1, lint_document(name, None, &bytes, 1, options)),
+                    Err(error) => (0, vec![unreadable(name, &error.to_string())]),
+                }),
+                Input::Unreadable { name, reason } => Some((0, vec![unreadable(name, reason)])),
+                _ => None,
+            })
+            .collect();
+        for (input, result) in batch.iter().zip(results) {
+            summary.files += 1;
+            let (records, findings) = match result {
+                Some(result) => result,
+                None => lint_streamed(input, options, &mut summary, emit)?,
+            };
+            summary.records += records;
+            for finding in &findings {
+                if finding.rule == Rule::Unreadable {
+                    summary.unreadable += 1;
+                }
+                summary.count(finding);
+                emit(finding)?;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// Lints standard input or a JSON Lines file, emitting findings as chunks complete. Returns
+/// the record count and findings still to emit (an unreadable input's).
+fn lint_streamed(
+    input: &Input,
+    options: Options,
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+) -> io::Result<(usize, Vec<Finding>)> {
+    let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
+        Input::File { path, name, format } => (
+            name,
+            *format,
+            File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
+        ),
+        Input::Stdin { name, format } => (name, *format, Ok(Box::new(io::stdin().lock()))),
+        Input::Unreadable { .. } => return Ok((0, Vec::new())),
+    };
+    let mut reader = match reader {
+        Ok(reader) => reader,
+        Err(error) => return Ok((0, vec![unreadable(name, &error.to_string())])),
+    };
+    match format {
+        InputFormat::Json => {
+            let mut bytes = Vec::new();
+            match reader.read_to_end(&mut bytes) {
+                Ok(_) => Ok((1, lint_document(name, None, &bytes, 1, options))),
+                Err(error) => Ok((0, vec![unreadable(name, &error.to_string())])),
+            }
+        }
+        InputFormat::JsonLines => {
+            let mut emit_counted = |finding: &Finding| {
+                summary.count(finding);
+                emit(finding)
+            };
+            match lint_json_lines(name, reader, options, &mut emit_counted) {
+                Ok(records) => Ok((records, Vec::new())),
+                Err(LinesError::Read(error, records)) => {
+                    Ok((records, vec![unreadable(name, &error.to_string())]))
+                }
+                Err(LinesError::Emit(error)) => Err(error),
+            }
+        }
+    }
+}
+
+enum LinesError {
+    /// Reading failed after this many records.
+    Read(io::Error, usize),
+    /// The caller's `emit` failed.
+    Emit(io::Error),
+}
+
+/// Size of the chunks a JSON Lines input is read and linted in.
+const CHUNK: usize = 4 << 20;
+
+fn lint_json_lines(
+    name: &str,
+    reader: Box<dyn Read>,
+    options: Options,
+    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+) -> Result<usize, LinesError> {
+    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    let mut records = 0;
+    let mut line_number = 1;
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    loop {
+        // Fill the buffer with whole lines: about CHUNK bytes, then up to the next newline.
+        buffer.clear();
+        let mut eof = false;
+        while buffer.len() < CHUNK {
+            let available = match reader.fill_buf() {
+                Ok(available) => available,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(LinesError::Read(error, records)),
+            };
+            if available.is_empty() {
+                eof = true;
+                break;
+            }
+            let take = available.len().min(CHUNK - buffer.len());
+            buffer.extend_from_slice(&available[..take]);
+            reader.consume(take);
+        }
+        if !eof && let Err(error) = reader.read_until(b'\n', &mut buffer) {
+            return Err(LinesError::Read(error, records));
+        }
+        if buffer.is_empty() {
+            return Ok(records);
+        }
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', &buffer).chain(std::iter::once(buffer.len())) {
+            if start > buffer.len() {
+                break;
+            }
+            let mut line_end = end;
+            if line_end > start && buffer[line_end - 1] == b'\r' {
+                line_end -= 1;
+            }
+            lines.push((line_number, start..line_end));
+            line_number += 1;
+            start = end + 1;
+        }
+        // The chunk ends with a newline (or at end of input): the empty piece after it is
+        // not a line.
+        if buffer.last() == Some(&b'\n') {
+            lines.pop();
+            line_number -= 1;
+        }
+        let results: Vec<(bool, Vec<Finding>)> = lines
+            .par_iter()
+            .map(|(number, range)| {
+                let line = &buffer[range.clone()];
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    (false, Vec::new())
+                } else {
+                    (
+                        true,
+                        lint_document(name, Some(*number), line, *number, options),
+                    )
+                }
+            })
+            .collect();
+        for (is_record, findings) in results {
+            records += usize::from(is_record);
+            for finding in &findings {
+                emit(finding).map_err(LinesError::Emit)?;
+            }
+        }
+        if eof {
+            return Ok(records);
+        }
+    }
+}
+
+fn unreadable(name: &str, reason: &str) -> Finding {
+    Finding {
+        file: name.to_owned(),
+        record: None,
+        region: None,
+        pointer: String::new(),
+        rule: Rule::Unreadable,
+        message: format!("cannot read: {reason}"),
+        help: None,
+        snippet: None,
+    }
+}
+
+/// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
+/// `first_line`) and places its findings.
+pub fn lint_document(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    options: Options,
+) -> Vec<Finding> {
+    let found = check_document(bytes);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(bytes);
+    found
+        .into_iter()
+        .map(|doc| place(name, record, bytes, first_line, &index, doc, options))
+        .collect()
+}
+
+fn place(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    index: &LineIndex<'_>,
+    doc: DocFinding,
+    options: Options,
+) -> Finding {
+    let (line, column) = index.position(doc.span.start);
+    let (end_line, end_column) = index.position(doc.span.end);
+    let shift = first_line - 1;
+    let mut message = doc.message;
+    if let Some(related) = &doc.related {
+        let (l, c) = index.position(related.start);
+        message.push_str(&format!("; the first is at line {}, column {c}", l + shift));
+    }
+    let snippet = options
+        .snippets
+        .then(|| snippet(bytes, index, &doc.span, doc.related.as_ref(), first_line));
+    Finding {
+        file: name.to_owned(),
+        record,
+        region: Some(Region {
+            line: line + shift,
+            column,
+            end_line: end_line + shift,
+            // An empty span (end of input) still marks one column.
+            end_column: if doc.span.is_empty() && end_line == line {
+                column + 1
+            } else {
+                end_column
+            },
+        }),
+        pointer: doc.pointer,
+        rule: doc.rule,
+        message,
+        help: doc.help,
+        snippet,
+    }
+}
+
+/// At most this many lines are shown for one place; a longer place is cut to its first line.
+const MAX_SNIPPET_LINES: usize = 6;
+
+fn snippet(
+    bytes: &[u8],
+    index: &LineIndex<'_>,
+    span: &Range<usize>,
+    related: Option<&Range<usize>>,
+    first_line: usize,
+) -> Snippet {
+    let (start_line, _) = index.position(span.start);
+    let (mut end_line, _) = index.position(span.end);
+    let mut span = span.clone();
+    if end_line - start_line >= MAX_SNIPPET_LINES {
+        end_line = start_line;
+        span.end = index.line_range(start_line).end.max(span.start);
+    }
+    let mut first = start_line;
+    let mut related = related.cloned();
+    if let Some(r) = &related {
+        let (related_line, _) = index.position(r.start);
+        if related_line < start_line && start_line - related_line < MAX_SNIPPET_LINES * 2 {
+            first = related_line;
+        } else if related_line != start_line {
+            related = None;
+        }
+    }
+    let begin = index.line_range(first).start;
+    let end = index
+        .line_range(end_line)
+        .end
+        .max(span.end.min(bytes.len()));
+    let text = String::from_utf8_lossy(&bytes[begin..end]).into_owned();
+    // Lossy decoding may change lengths; keep spans inside the text.
+    let clamp = |r: Range<usize>| {
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        floor(r.start - begin)..floor(r.end.max(r.start) - begin)
+    };
+    Snippet {
+        line_start: first + first_line - 1,
+        span: clamp(span),
+        related: related.map(clamp),
+        text,
+    }
+}

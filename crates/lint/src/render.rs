@@ -1,0 +1,362 @@
+//! Output formats: human (rustc's look), JSON, SARIF 2.1.0 and GitHub workflow commands.
+//!
+//! Every reporter streams: findings are written as they come, so memory does not grow with
+//! their number.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use kaleyra_wa::{Rule, Severity};
+use serde_json::json;
+
+use crate::engine::{Finding, Summary};
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For people: `file:line:col`, the code, the source line with a caret underline, help.
+    Human,
+    /// One JSON object: `{"version": 1, "findings": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+}
+
+/// Writes findings in one format.
+pub trait Reporter {
+    /// Writes one finding.
+    fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    /// Writes what comes after the findings (a summary, closing brackets).
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// Settings shared by the reporters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Human and GitHub output: errors only, no summary.
+    pub quiet: bool,
+}
+
+/// A reporter writing `format` to `out`. Human output is styled with ANSI colours; wrap
+/// `out` in an `anstream::AutoStream` to strip them where colour is not wanted.
+pub fn reporter<'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    options: RenderOptions,
+) -> Box<dyn Reporter + 'w> {
+    match format {
+        Format::Human => Box::new(Human { out, options }),
+        Format::Json => Box::new(JsonReporter { out, count: 0 }),
+        Format::Sarif => Box::new(Sarif { out, count: 0 }),
+        Format::Github => Box::new(Github { out, options }),
+    }
+}
+
+struct Human<'w> {
+    out: Box<dyn Write + 'w>,
+    options: RenderOptions,
+}
+
+impl Reporter for Human<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        if self.options.quiet && finding.severity() == Severity::Warning {
+            return Ok(());
+        }
+        let level = match finding.severity() {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level
+            .primary_title(finding.message.as_str())
+            .id(finding.rule.code());
+        let mut group = match (&finding.snippet, &finding.region) {
+            (Some(snippet), _) => {
+                let mut source = Snippet::source(snippet.text.as_str())
+                    .line_start(snippet.line_start)
+                    .path(finding.file.as_str())
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(snippet.span.clone())
+                            .label(finding.rule.name()),
+                    );
+                if let Some(related) = &snippet.related {
+                    source = source.annotation(
+                        AnnotationKind::Context
+                            .span(related.clone())
+                            .label("first defined here"),
+                    );
+                }
+                Group::with_title(title).element(source)
+            }
+            (None, Some(region)) => Group::with_title(title).element(
+                Origin::path(finding.file.as_str())
+                    .line(region.line)
+                    .char_column(region.column),
+            ),
+            (None, None) => Group::with_title(title).element(Origin::path(finding.file.as_str())),
+        };
+        let note;
+        if !finding.pointer.is_empty() {
+            note = format!("at {}", finding.pointer);
+            group = group.element(Level::NOTE.message(note.as_str()));
+        }
+        if let Some(help) = &finding.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let rendered = Renderer::styled().render(&[group]);
+        writeln!(self.out, "{rendered}\n")
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if !self.options.quiet {
+            writeln!(
+                self.out,
+                "{} {}, {} {}: {} {}, {} {}",
+                summary.files,
+                plural(summary.files, "file", "files"),
+                summary.records,
+                plural(summary.records, "record", "records"),
+                summary.errors,
+                plural(summary.errors, "error", "errors"),
+                summary.warnings,
+                plural(summary.warnings, "warning", "warnings"),
+            )?;
+        }
+        self.out.flush()
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The JSON form of a finding: exactly the members of the output contract.
+fn finding_json(finding: &Finding) -> serde_json::Value {
+    let region = finding.region.as_ref();
+    json!({
+        "file": finding.file,
+        "record": finding.record,
+        "line": region.map(|r| r.line),
+        "column": region.map(|r| r.column),
+        "end_line": region.map(|r| r.end_line),
+        "end_column": region.map(|r| r.end_column),
+        "pointer": finding.pointer,
+        "code": finding.rule.code(),
+        "severity": finding.severity().as_str(),
+        "message": finding.message,
+    })
+}
+
+struct JsonReporter<'w> {
+    out: Box<dyn Write + 'w>,
+    count: usize,
+}
+
+impl Reporter for JsonReporter<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let separator = if self.count == 0 {
+            "{\"version\":1,\"findings\":[\n"
+        } else {
+            ",\n"
+        };
+        self.count += 1;
+        write!(self.out, "{separator}{}", finding_json(finding))
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if self.count == 0 {
+            write!(self.out, "{{\"version\":1,\"findings\":[")?;
+        } else {
+            writeln!(self.out)?;
+        }
+        let summary = json!({
+            "files": summary.files,
+            "records": summary.records,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+        });
+        writeln!(self.out, "],\"summary\":{summary}}}")?;
+        self.out.flush()
+    }
+}
+
+/// The `tool.driver` of the SARIF log: name, version, and every rule.
+fn sarif_driver() -> serde_json::Value {
+    let rules: Vec<_> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.code(),
+                "name": rule.name(),
+                "shortDescription": {"text": rule.summary()},
+                "fullDescription": {"text": rule.description().trim()},
+                "help": {"text": rule.explain(), "markdown": rule.explain()},
+                "defaultConfiguration": {"level": sarif_level(rule.severity())},
+            })
+        })
+        .collect();
+    json!({
+        "name": "kaleyra-wa-lint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": env!("CARGO_PKG_REPOSITORY"),
+        "rules": rules,
+    })
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+struct Sarif<'w> {
+    out: Box<dyn Write + 'w>,
+    count: usize,
+}
+
+impl Reporter for Sarif<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        if self.count == 0 {
+            write_sarif_head(&mut self.out)?;
+        } else {
+            writeln!(self.out, ",")?;
+        }
+        self.count += 1;
+        let index = Rule::ALL
+            .iter()
+            .position(|r| *r == finding.rule)
+            .unwrap_or(0);
+        let mut physical = json!({
+            "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
+        });
+        if let Some(region) = &finding.region {
+            physical["region"] = json!({
+                "startLine": region.line,
+                "startColumn": region.column,
+                "endLine": region.end_line,
+                "endColumn": region.end_column,
+            });
+        }
+        let mut message = finding.message.clone();
+        if let Some(help) = &finding.help {
+            message.push_str(&format!(" ({help})"));
+        }
+        let mut location = json!({"physicalLocation": physical});
+        if !finding.pointer.is_empty() {
+            location["logicalLocations"] =
+                json!([{"fullyQualifiedName": finding.pointer, "kind": "member"}]);
+        }
+        let result = json!({
+            "ruleId": finding.rule.code(),
+            "ruleIndex": index,
+            "level": sarif_level(finding.severity()),
+            "message": {"text": message},
+            "locations": [location],
+        });
+        write!(self.out, "{result}")
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        if self.count == 0 {
+            write_sarif_head(&mut self.out)?;
+        } else {
+            writeln!(self.out)?;
+        }
+        writeln!(self.out, "]}}]}}")?;
+        self.out.flush()
+    }
+}
+
+fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
+    let run_head = json!({
+        "tool": {"driver": sarif_driver()},
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+    })
+    .to_string();
+    // Open the run object, leaving it to be closed after the results.
+    let run_head = run_head.strip_suffix('}').unwrap_or(&run_head);
+    writeln!(
+        out,
+        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{run_head},\"results\":["
+    )
+}
+
+struct Github<'w> {
+    out: Box<dyn Write + 'w>,
+    options: RenderOptions,
+}
+
+impl Reporter for Github<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        if self.options.quiet && finding.severity() == Severity::Warning {
+            return Ok(());
+        }
+        let command = match finding.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut properties = format!("file={}", escape_property(&finding.file));
+        if let Some(region) = &finding.region {
+            properties.push_str(&format!(
+                ",line={},col={},endLine={},endColumn={}",
+                region.line,
+                region.column,
+                region.end_line,
+                // GitHub's end column is the last column of the place (inclusive).
+                region.end_column.saturating_sub(1).max(region.column),
+            ));
+        }
+        let title = format!("{} {}", finding.rule.code(), finding.rule.name());
+        properties.push_str(&format!(",title={}", escape_property(&title)));
+        let mut message = finding.message.clone();
+        if !finding.pointer.is_empty() {
+            message.push_str(&format!(" (at {})", finding.pointer));
+        }
+        if let Some(help) = &finding.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        writeln!(
+            self.out,
+            "::{command} {properties}::{}",
+            escape_data(&message)
+        )
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if !self.options.quiet {
+            writeln!(
+                self.out,
+                "kaleyra-wa-lint: {} files, {} records: {} errors, {} warnings",
+                summary.files, summary.records, summary.errors, summary.warnings
+            )?;
+        }
+        self.out.flush()
+    }
+}
+
+/// Escapes a workflow command's message (`%`, CR, LF), as `@actions/core` does.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value: as [`escape_data`], and `:` and `,`.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping_follows_the_toolkit() {
+        assert_eq!(escape_data("50% off\r\nnow"), "50%25 off%0D%0Anow");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::de::Root;
 use crate::pointer::push_token;
 use crate::request::{ForbiddenMembers, Interactive, SendRequest};
 use crate::rules::Rule;
@@ -86,7 +87,10 @@ impl std::error::Error for ParseError {}
 /// assert_eq!((err.line(), err.column()), (3, 27));
 /// ```
 pub fn from_slice(bytes: &[u8]) -> Result<SendRequest, ParseError> {
-    serde_json::from_slice(bytes).map_err(|_| slow_error(bytes))
+    // `Root`: the document must be an object (serde's derive also takes an array).
+    serde_json::from_slice(bytes)
+        .map(|Root(request)| request)
+        .map_err(|_| slow_error(bytes))
 }
 
 /// Parses a request from a JSON string: see [`from_slice`].
@@ -98,7 +102,7 @@ pub fn from_str(text: &str) -> Result<SendRequest, ParseError> {
 #[cold]
 fn slow_error(bytes: &[u8]) -> ParseError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = serde_path_to_error::deserialize::<_, SendRequest>(&mut de)
+    let result = serde_path_to_error::deserialize::<_, Root<SendRequest>>(&mut de)
         .map_err(|e| {
             let pointer = path_pointer(e.path());
             (pointer, e.into_inner())

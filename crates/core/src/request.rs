@@ -55,12 +55,13 @@ pub(crate) static RECIPIENT_REGEX: LazyLock<Regex> =
 pub struct SendRequest {
     /// The message as Meta's WhatsApp Cloud API defines it; Kaleyra forwards it to Meta.
     #[validate(nested)]
+    #[serde(deserialize_with = "crate::de::object")]
     pub messaging_object: MessagingObject,
     /// Kaleyra's additional details: references echoed in reports and callbacks, and the
     /// source of the request.
     #[serde(
         default,
-        deserialize_with = "crate::de::present",
+        deserialize_with = "crate::de::present_object",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -73,12 +74,13 @@ pub struct SendRequest {
 #[serde(deny_unknown_fields)]
 pub struct MessagingObject {
     /// Messaging service used for the request. The only allowed value is `whatsapp`.
+    #[serde(deserialize_with = "crate::de::constant")]
     pub messaging_product: MessagingProduct,
     /// Currently messages can only be sent to individuals. Optional; the default is
     /// `individual`.
     #[serde(
         default,
-        deserialize_with = "crate::de::present",
+        deserialize_with = "crate::de::present_constant",
         skip_serializing_if = "Option::is_none"
     )]
     pub recipient_type: Option<RecipientType>,
@@ -88,15 +90,17 @@ pub struct MessagingObject {
     #[cfg_attr(feature = "schema", schemars(example = "919876543210"))]
     pub to: String,
     /// The type of message. The only allowed value is `interactive`.
+    #[serde(deserialize_with = "crate::de::constant")]
     pub r#type: MessageType,
     /// The interactive single-product message.
     #[validate(nested)]
+    #[serde(deserialize_with = "crate::de::object")]
     pub interactive: Interactive,
     /// Meta: reply to a message, quoting it. Kaleyra documents it on its "send reply-to
     /// messages" page.
     #[serde(
         default,
-        deserialize_with = "crate::de::present",
+        deserialize_with = "crate::de::present_object",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -160,11 +164,12 @@ pub enum InteractiveType {
 pub struct Interactive {
     /// The type of interactive message. The only allowed value for a single-product message
     /// is `product`.
+    #[serde(deserialize_with = "crate::de::constant")]
     pub r#type: InteractiveType,
     /// Text of the message body. Optional for single-product messages.
     #[serde(
         default,
-        deserialize_with = "crate::de::present",
+        deserialize_with = "crate::de::present_object",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -172,13 +177,14 @@ pub struct Interactive {
     /// Text of the message footer.
     #[serde(
         default,
-        deserialize_with = "crate::de::present",
+        deserialize_with = "crate::de::present_object",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
     pub footer: Option<Footer>,
     /// The product to show: both `catalog_id` and `product_retailer_id` are mandatory.
     #[validate(nested)]
+    #[serde(deserialize_with = "crate::de::object")]
     pub action: Action,
 }
 

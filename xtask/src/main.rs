@@ -1,30 +1,48 @@
-//! Project tasks: `cargo xtask <task>` (an alias in `.cargo/config.toml`).
+//! Project tasks: `cargo xtask <task> [args]` (an alias in `.cargo/config.toml`).
 //!
-//! - `cargo xtask schema`: write the JSON Schemas under `schemas/`.
-//! - `cargo xtask schema --check`: fail, naming each file, when `schemas/` is stale.
+//! Each task is a module with `run(&[String]) -> Result<(), String>`, listed once in [`TASKS`].
 
 use std::process::ExitCode;
 
 mod schema;
 
-const USAGE: &str = "usage: cargo xtask <task>
+/// A task: its name, its entry point, and its usage line.
+type Task = (
+    &'static str,
+    fn(&[String]) -> Result<(), String>,
+    &'static str,
+);
 
-tasks:
-  schema [--check]   write the JSON Schemas under schemas/ (--check: only compare)";
+/// Every task. Adding one: a `mod` line above and a row here.
+const TASKS: &[Task] = &[(
+    "schema",
+    schema::run,
+    "schema [--check]   write the JSON Schemas under schemas/ (--check: fail, naming each stale file)",
+)];
+
+fn usage() -> String {
+    let mut text = String::from("usage: cargo xtask <task> [args]\n\ntasks:\n");
+    for (_, _, line) in TASKS {
+        text.push_str("  ");
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((task, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
+    let Some((name, rest)) = args.split_first() else {
+        eprint!("{}", usage());
         return ExitCode::FAILURE;
     };
-    let result = match task.as_str() {
-        "schema" => schema::run(rest),
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    if matches!(name.as_str(), "-h" | "--help" | "help") {
+        print!("{}", usage());
+        return ExitCode::SUCCESS;
+    }
+    let result = match TASKS.iter().find(|(task, _, _)| task == name) {
+        Some((_, run, _)) => run(rest),
+        None => Err(format!("unknown task `{name}`\n\n{}", usage())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,3 +4,4 @@ mod differential;
 mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
 mod props;
 mod schema;
+mod model;

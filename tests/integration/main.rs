@@ -5,3 +5,4 @@ mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#g
 mod props;
 mod schema;
 mod model;
+mod boundaries;

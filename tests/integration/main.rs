@@ -6,3 +6,4 @@ mod props;
 mod schema;
 mod model;
 mod boundaries;
+mod decisions;

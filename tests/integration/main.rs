@@ -1,9 +1,9 @@
 //! The one integration test binary (ripgrep style): every test that crosses crate
 //! boundaries or runs the built binary lives in a module here.
-mod differential;
-mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
-mod props;
-mod schema;
-mod model;
 mod boundaries;
 mod decisions;
+mod differential;
+mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
+mod model;
+mod props;
+mod schema;

@@ -104,6 +104,9 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
         }
     }
     out.sort_by_key(|f| (f.span.start, f.rule));
+    // Two schema keywords can fail on one value with the same finding (`null` for an
+    // optional constant breaks both `type` and `const`): report it once.
+    out.dedup();
     out
 }
 
@@ -187,7 +190,13 @@ fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
     } else {
         (message.replace("EOF", "end of input"), None)
     };
-    let finding = DocFinding::new(Rule::Syntax, "", message).at(start..end);
+    // The pointer of the member being parsed where parsing stopped, as the core names it
+    // (`""` when the core stops earlier, at a data error, or at the top level).
+    let pointer = match kaleyra_wa::from_slice(body) {
+        Err(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),
+        _ => String::new(),
+    };
+    let finding = DocFinding::new(Rule::Syntax, pointer, message).at(start..end);
     match help {
         Some(help) => finding.help(help),
         None => finding,

@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+mod bench_corpus;
 mod schema;
 
 /// A task: its name, its entry point, and its usage line.
@@ -14,11 +15,18 @@ type Task = (
 );
 
 /// Every task. Adding one: a `mod` line above and a row here.
-const TASKS: &[Task] = &[(
-    "schema",
-    schema::run,
-    "schema [--check]   write the JSON Schemas under schemas/ (--check: fail, naming each stale file)",
-)];
+const TASKS: &[Task] = &[
+    (
+        "schema",
+        schema::run,
+        "schema [--check]   write the JSON Schemas under schemas/ (--check: fail, naming each stale file)",
+    ),
+    (
+        "bench-corpus",
+        bench_corpus::run,
+        "bench-corpus [--out DIR] [--files N] [--jsonl-mb M]   generate the benchmark corpora (default target/bench-corpus)",
+    ),
+];
 
 fn usage() -> String {
     let mut text = String::from("usage: cargo xtask <task> [args]\n\ntasks:\n");

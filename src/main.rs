@@ -113,7 +113,7 @@ fn print_rules() -> io::Result<()> {
         text.push_str(&format!(
             "{}  {:<7}  {:<20}  {}\n",
             rule.code(),
-            rule.severity(),
+            rule.severity().as_str(),
             rule.name(),
             rule.summary()
         ));

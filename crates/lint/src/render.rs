@@ -3,7 +3,9 @@
 //! Every reporter streams: findings are written as they come, so memory does not grow with
 //! their number.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use kaleyra_wa::{Rule, Severity};
@@ -71,7 +73,11 @@ impl Reporter for Human<'_> {
         let title = level
             .primary_title(finding.message.as_str())
             .id(finding.rule.code());
-        let mut group = match (&finding.snippet, &finding.region) {
+        let snippet = finding
+            .snippet
+            .as_ref()
+            .filter(|snippet| snippet.text.len() <= MAX_SNIPPET_BYTES);
+        let mut group = match (snippet, &finding.region) {
             (Some(snippet), _) => {
                 let mut source = Snippet::source(snippet.text.as_str())
                     .line_start(snippet.line_start)
@@ -127,6 +133,10 @@ impl Reporter for Human<'_> {
         self.out.flush()
     }
 }
+
+/// Source excerpts longer than this (a 50 MB string on one line) are not shown: rendering
+/// them would take seconds and fill the terminal. The `file:line:col` line still is.
+const MAX_SNIPPET_BYTES: usize = 64 << 10;
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
@@ -229,9 +239,7 @@ impl Reporter for Sarif<'_> {
             .iter()
             .position(|r| *r == finding.rule)
             .unwrap_or(0);
-        let mut physical = json!({
-            "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
-        });
+        let mut physical = json!({"artifactLocation": artifact_location(&finding.file)});
         if let Some(region) = &finding.region {
             physical["region"] = json!({
                 "startLine": region.line,
@@ -270,6 +278,47 @@ impl Reporter for Sarif<'_> {
     }
 }
 
+/// A file name relative to the current directory when it is an absolute path inside it (CI
+/// tools want repository-relative paths), else as given.
+fn relative_to_cwd(file: &str) -> Cow<'_, str> {
+    let path = Path::new(file);
+    if path.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(relative) = path.strip_prefix(&cwd)
+        && !relative.as_os_str().is_empty()
+    {
+        return Cow::Owned(relative.to_string_lossy().replace('\\', "/"));
+    }
+    Cow::Borrowed(file)
+}
+
+/// A SARIF `artifactLocation`: a relative reference against `%SRCROOT%` (the current
+/// directory), or a `file://` URI for a path outside it; percent-encoded (RFC 3986) either way,
+/// so names with spaces or non-ASCII characters are valid URI references.
+fn artifact_location(file: &str) -> serde_json::Value {
+    let file = relative_to_cwd(file);
+    if Path::new(file.as_ref()).is_absolute() {
+        let encoded = encode_uri_path(&file);
+        let slash = if encoded.starts_with('/') { "" } else { "/" };
+        json!({"uri": format!("file://{slash}{encoded}")})
+    } else {
+        json!({"uri": encode_uri_path(&file), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
+/// Percent-encodes every byte of a `/`-separated path except unreserved characters and `/`.
+pub fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
     let run_head = json!({
         "tool": {"driver": sarif_driver()},
@@ -299,7 +348,7 @@ impl Reporter for Github<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut properties = format!("file={}", escape_property(&finding.file));
+        let mut properties = format!("file={}", escape_property(&relative_to_cwd(&finding.file)));
         if let Some(region) = &finding.region {
             properties.push_str(&format!(
                 ",line={},col={},endLine={},endColumn={}",
@@ -330,8 +379,15 @@ impl Reporter for Github<'_> {
         if !self.options.quiet {
             writeln!(
                 self.out,
-                "kaleyra-wa-lint: {} files, {} records: {} errors, {} warnings",
-                summary.files, summary.records, summary.errors, summary.warnings
+                "kaleyra-wa-lint: {} {}, {} {}: {} {}, {} {}",
+                summary.files,
+                plural(summary.files, "file", "files"),
+                summary.records,
+                plural(summary.records, "record", "records"),
+                summary.errors,
+                plural(summary.errors, "error", "errors"),
+                summary.warnings,
+                plural(summary.warnings, "warning", "warnings"),
             )?;
         }
         self.out.flush()
@@ -358,5 +414,26 @@ mod tests {
     fn github_escaping_follows_the_toolkit() {
         assert_eq!(escape_data("50% off\r\nnow"), "50%25 off%0D%0Anow");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        assert_eq!(
+            encode_uri_path("dir/a b%é:.json"),
+            "dir/a%20b%25%C3%A9%3A.json"
+        );
+        assert_eq!(
+            artifact_location("<stdin>"),
+            json!({"uri": "%3Cstdin%3E", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            artifact_location("/nowhere/x y.json"),
+            json!({"uri": "file:///nowhere/x%20y.json"})
+        );
+        let inside = std::env::current_dir().unwrap().join("sub/x.json");
+        assert_eq!(
+            artifact_location(inside.to_str().unwrap()),
+            json!({"uri": "sub/x.json", "uriBaseId": "%SRCROOT%"})
+        );
     }
 }

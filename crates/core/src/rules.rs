@@ -27,7 +27,8 @@ impl Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`, so that width and alignment (`{:<7}`) apply.
+        f.pad(self.as_str())
     }
 }
 
@@ -185,7 +186,7 @@ impl Rule {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.pad(self.code())
     }
 }
 
@@ -205,5 +206,6 @@ mod tests {
             assert!(a.explain().contains("## Bad"));
         }
         assert_eq!(Rule::from_code("KWA999"), None);
+        assert_eq!(format!("[{:<7}]", Severity::Error), "[error  ]");
     }
 }

@@ -203,10 +203,51 @@ const ERRORS: &[&str] = &[
     "syntax",
 ];
 
+/// English and Hindi words, markdown and emojis: 1 to 4 bytes per character, as in real
+/// messages to Indian numbers.
 const WORDS: &[&str] = &[
-    "your", "order", "has", "been", "shipped", "and", "will", "arrive", "soon", "track", "it",
-    "with", "the", "link", "below", "thank", "you", "for", "shopping", "café", "naïve", "size",
-    "colour", "fresh", "deal", "today", "only", "*bold*", "_italic_", "✅", "🚚", "📦",
+    "your",
+    "order",
+    "has",
+    "been",
+    "shipped",
+    "and",
+    "will",
+    "arrive",
+    "soon",
+    "track",
+    "it",
+    "with",
+    "the",
+    "link",
+    "below",
+    "thank",
+    "you",
+    "for",
+    "shopping",
+    "café",
+    "size",
+    "fresh",
+    "deal",
+    "today",
+    "*bold*",
+    "_italic_",
+    "✅",
+    "🚚",
+    "📦",
+    "आपका",
+    "ऑर्डर",
+    "भेज",
+    "दिया",
+    "गया",
+    "है",
+    "धन्यवाद",
+    "जल्द",
+    "पहुँचेगा",
+    "नया",
+    "ऑफ़र",
+    "आज",
+    "केवल",
 ];
 
 struct Generator {
@@ -255,7 +296,12 @@ impl Generator {
 
     /// A valid, clean request of about 4 KB (pretty-printed).
     fn valid(&mut self) -> Json {
-        let recipients = self.rng.between(50, 100);
+        // Mostly one recipient, sometimes a few, now and then a long list.
+        let recipients = match self.rng.below(20) {
+            0 => self.rng.between(20, 50),
+            1..=3 => self.rng.between(2, 5),
+            _ => 1,
+        };
         let to: Vec<String> = (0..recipients)
             .map(|_| {
                 let plus = if self.rng.below(4) == 0 { "+" } else { "" };

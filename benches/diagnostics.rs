@@ -21,7 +21,11 @@ fn invalid() -> Vec<(&'static str, String)> {
         // An unknown member, with a suggestion.
         (
             "unknown",
-            VALID.replacen("\"catalog_id\"", "\"catalogue_id\"", 1),
+            VALID.replacen(
+                "\"catalog_id\"",
+                "\"catalogue_id\": \"103449\",\n                \"catalog_id\"",
+                1,
+            ),
         ),
         // A footer over 60 characters.
         (

@@ -88,15 +88,21 @@ impl std::error::Error for ParseError {}
 /// assert_eq!((err.line(), err.column()), (3, 27));
 /// ```
 pub fn from_slice(bytes: &[u8]) -> Result<SendRequest, ParseError> {
+    try_from_slice(bytes).ok_or_else(|| slow_error(bytes))
+}
+
+/// Parses a request like [`from_slice`], without describing a failure: `None` when the bytes
+/// are not a request. For callers that describe failures their own way (the linter), it saves
+/// the second parse [`from_slice`] makes to name the place of an error.
+pub fn try_from_slice(bytes: &[u8]) -> Option<SendRequest> {
     // UTF-8 is checked once, with SIMD, so that serde_json parses text and skips its own
     // per-string check (on non-ASCII text, as long as the rest of parsing). Parsing valid
-    // UTF-8 as text or as bytes gives the same verdict; errors are described from the bytes.
+    // UTF-8 as text or as bytes gives the same verdict.
     // `Root`: the document must be an object (serde's derive also takes an array).
     simdutf8::basic::from_utf8(bytes)
         .ok()
         .and_then(|text| serde_json::from_str(text).ok())
         .map(|Root(request)| request)
-        .ok_or_else(|| slow_error(bytes))
 }
 
 /// Parses a request from a JSON string: see [`from_slice`].

@@ -69,13 +69,15 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Checks one document: every finding, ordered by place.
 pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
-    let typed = serde_json::from_slice::<SendRequest>(bytes);
-    if let Ok(request) = &typed
+    // The core's parse: a document that is not an object is rejected here, as the core does.
+    // `try_from_slice`: the slow path describes failures itself, so the core need not.
+    let typed = kaleyra_wa::try_from_slice(bytes);
+    if let Some(request) = &typed
         && request.check().is_clean()
     {
         return Vec::new();
     }
-    slow_path(bytes, typed.ok())
+    slow_path(bytes, typed)
 }
 
 #[cold]
@@ -111,7 +113,14 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
 }
 
 fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding>) {
-    let value: Value = match serde_json::from_slice(body) {
+    // One SIMD UTF-8 check, then a parse of the text (serde_json skips its per-string check);
+    // bytes that are not UTF-8 are parsed as bytes, for serde_json's message and place.
+    let text = simdutf8::basic::from_utf8(body).ok();
+    let parsed = match text {
+        Some(text) => serde_json::from_str(text),
+        None => serde_json::from_slice(body),
+    };
+    let value: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
             out.push(syntax_finding(body, &error));
@@ -119,7 +128,7 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
         }
     };
     // `serde_json` accepted the bytes, and JSON text is valid UTF-8 wherever it parses.
-    let Ok(text) = std::str::from_utf8(body) else {
+    let Some(text) = text else {
         out.push(DocFinding::new(
             Rule::Syntax,
             "",

@@ -117,18 +117,7 @@ impl Reporter for Human<'_> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
-            writeln!(
-                self.out,
-                "{} {}, {} {}: {} {}, {} {}",
-                summary.files,
-                plural(summary.files, "file", "files"),
-                summary.records,
-                plural(summary.records, "record", "records"),
-                summary.errors,
-                plural(summary.errors, "error", "errors"),
-                summary.warnings,
-                plural(summary.warnings, "warning", "warnings"),
-            )?;
+            writeln!(self.out, "{}", summary_line(summary))?;
         }
         self.out.flush()
     }
@@ -137,6 +126,21 @@ impl Reporter for Human<'_> {
 /// Source excerpts longer than this (a 50 MB string on one line) are not shown: rendering
 /// them would take seconds and fill the terminal. The `file:line:col` line still is.
 const MAX_SNIPPET_BYTES: usize = 64 << 10;
+
+/// `4 files, 7 records: 11 errors, 1 warning`.
+fn summary_line(summary: &Summary) -> String {
+    format!(
+        "{} {}, {} {}: {} {}, {} {}",
+        summary.files,
+        plural(summary.files, "file", "files"),
+        summary.records,
+        plural(summary.records, "record", "records"),
+        summary.errors,
+        plural(summary.errors, "error", "errors"),
+        summary.warnings,
+        plural(summary.warnings, "warning", "warnings"),
+    )
+}
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
@@ -377,18 +381,7 @@ impl Reporter for Github<'_> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
-            writeln!(
-                self.out,
-                "kaleyra-wa-lint: {} {}, {} {}: {} {}, {} {}",
-                summary.files,
-                plural(summary.files, "file", "files"),
-                summary.records,
-                plural(summary.records, "record", "records"),
-                summary.errors,
-                plural(summary.errors, "error", "errors"),
-                summary.warnings,
-                plural(summary.warnings, "warning", "warnings"),
-            )?;
+            writeln!(self.out, "kaleyra-wa-lint: {}", summary_line(summary))?;
         }
         self.out.flush()
     }

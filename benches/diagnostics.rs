@@ -52,7 +52,10 @@ fn invalid() -> Vec<(&'static str, String)> {
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let plain = Options::default();
-    let snippets = Options { snippets: true };
+    let snippets = Options {
+        snippets: true,
+        ..Options::default()
+    };
     let lint = |text: &[u8], options| lint_document("r.json", None, text, 1, options);
     assert!(lint(VALID.as_bytes(), plain).is_empty());
     let mut valid = || lint(VALID.as_bytes(), plain);

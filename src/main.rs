@@ -6,6 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bytesize::ByteSize;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaleyra_wa::Rule;
 use kaleyra_wa_linter::{Format, Options, RenderOptions, Summary};
@@ -59,6 +60,14 @@ struct LintArgs {
     /// the format.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+    /// JSON files larger than this are reported (KWA012) and not checked. Accepts units:
+    /// 512KiB, 10MiB, 1GB.
+    #[arg(long, value_name = "SIZE", default_value = "10MiB")]
+    max_file_size: ByteSize,
+    /// JSON Lines lines longer than this are reported (KWA012) and skipped; the lines after
+    /// them are checked.
+    #[arg(long, value_name = "SIZE", default_value = "10MiB")]
+    max_line_length: ByteSize,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -142,14 +151,22 @@ fn lint(args: LintArgs) -> ExitCode {
         kaleyra_wa_linter::reporter(format, Box::new(out), RenderOptions { quiet: args.quiet });
     let options = Options {
         snippets: format == Format::Human,
+        max_file_size: args.max_file_size.as_u64(),
+        max_line_length: usize::try_from(args.max_line_length.as_u64()).unwrap_or(usize::MAX),
     };
-    let result = kaleyra_wa_linter::run(&inputs, options, &mut |finding| reporter.finding(finding))
-        .and_then(|summary| reporter.finish(&summary).map(|()| summary));
-    match result {
-        Ok(summary) => exit_status(&summary, args.deny_warnings),
-        // The reader went away (`| head`): stop quietly.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(1),
-        Err(error) => {
+    let (summary, error) =
+        match kaleyra_wa_linter::run(&inputs, options, &mut |finding| reporter.finding(finding)) {
+            Ok(summary) => (summary, reporter.finish(&summary).err()),
+            Err(stopped) => (stopped.summary, Some(stopped.error)),
+        };
+    match error {
+        None => exit_status(&summary, args.deny_warnings),
+        // The reader went away (`| head`): stop at once, quietly; the status tells what was
+        // found until then.
+        Some(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            exit_status(&summary, args.deny_warnings)
+        }
+        Some(error) => {
             eprintln!("error: cannot write the report: {error}");
             ExitCode::from(2)
         }

@@ -16,35 +16,35 @@ use std::time::{Duration, Instant};
 use kaleyra_wa::Rule;
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kaleyra-wa-lint");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_kaleyra-wa-lint");
 
 /// Longest a run may take before the test fails as a hang.
-const DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(60);
 
 /// A valid request on one line (JSON Lines material).
-const VALID: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}}}"#;
+pub(crate) const VALID: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}}}"#;
 
 /// A valid request with one warning (an undocumented `wa_source`).
-const WARNING: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}},"extra_info":{"wa_source":"website"}}"#;
+pub(crate) const WARNING: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}},"extra_info":{"wa_source":"website"}}"#;
 
 /// A request with one error: the recipient starts with 0 (KWA009 at 1:59).
-const ERROR: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"0919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}}}"#;
+pub(crate) const ERROR: &str = r#"{"messaging_object":{"messaging_product":"whatsapp","to":"0919876543210","type":"interactive","interactive":{"type":"product","action":{"catalog_id":"1034567849","product_retailer_id":"SKU-1"}}}}"#;
 
-fn root() -> &'static Path {
+pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// What a run of the binary did.
 #[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
     /// The `--format json` report, checked against the output contract.
-    fn report(&self) -> Value {
+    pub(crate) fn report(&self) -> Value {
         let report: Value = serde_json::from_str(&self.stdout).unwrap_or_else(|error| {
             panic!(
                 "stdout is not exactly one JSON value ({error}):\n{}",
@@ -57,7 +57,7 @@ impl Run {
 }
 
 /// The binary with colour off, in `dir`.
-fn command(dir: &Path, args: &[&str]) -> Command {
+pub(crate) fn command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
         .args(args)
@@ -69,7 +69,7 @@ fn command(dir: &Path, args: &[&str]) -> Command {
 }
 
 /// Runs the binary in `dir`; `stdin` is fed to it (else it reads nothing).
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+pub(crate) fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut command = command(dir, args);
     command
         .stdin(if stdin.is_some() {
@@ -99,11 +99,11 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
 }
 
-fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     run_in(root(), args, None)
 }
 
-fn reader(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+pub(crate) fn reader(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut bytes = Vec::new();
         pipe.read_to_end(&mut bytes).unwrap();
@@ -112,7 +112,7 @@ fn reader(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
 }
 
 /// Waits for the child, killing it and failing the test after `limit`.
-fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
+pub(crate) fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -128,7 +128,7 @@ fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
 }
 
 /// A temporary directory holding `files` (`/`-separated relative names).
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+pub(crate) fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {
         let path = dir.path().join(name);
@@ -148,7 +148,7 @@ fn keys(value: &Value) -> BTreeSet<String> {
 
 /// Checks a `--format json` report against the contract of issue 4: exactly these members,
 /// these types, and a summary that counts the findings.
-fn check_contract(report: &Value) {
+pub(crate) fn check_contract(report: &Value) {
     assert_eq!(keys(report), set(&["version", "findings", "summary"]));
     assert_eq!(report["version"], 1);
     assert_eq!(
@@ -223,7 +223,7 @@ fn check_contract(report: &Value) {
 }
 
 /// `(file, record, line, column, code)` of every finding.
-fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, String)> {
+pub(crate) fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, String)> {
     report["findings"]
         .as_array()
         .unwrap()
@@ -240,7 +240,7 @@ fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, String)> {
         .collect()
 }
 
-fn codes(report: &Value) -> Vec<String> {
+pub(crate) fn codes(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
         .unwrap()
@@ -653,7 +653,7 @@ fn github_commands_escape_properties_and_messages() {
 // Human output
 
 /// Human output, stripped of the temporary directory's name.
-fn human(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> String {
+pub(crate) fn human(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> String {
     let run = run_in(dir, args, stdin);
     assert!(run.code.is_some(), "{run:?}");
     assert!(!run.stdout.contains('\x1b'), "no colour on a pipe");
@@ -1066,21 +1066,25 @@ fn deep_nesting_is_a_finding_not_a_stack_overflow() {
     assert_eq!(
         found,
         [
-            ("arrays.json".into(), None, "KWA001".into()),
-            ("deep.jsonl".into(), Some(2), "KWA001".into()),
-            ("objects.json".into(), None, "KWA001".into()),
+            ("arrays.json".into(), None, "KWA012".into()),
+            ("deep.jsonl".into(), Some(2), "KWA012".into()),
+            ("objects.json".into(), None, "KWA012".into()),
         ]
     );
-    assert!(
-        report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("nesting is too deep")
+    assert_eq!(
+        report["findings"][0]["message"],
+        "nesting is deeper than 128 levels; parsing stopped here"
     );
+    // The records around the deep one are still checked.
+    assert_eq!(report["summary"]["records"], 5);
     // Human output, too.
     let human = run_in(dir.path(), &["arrays.json"], None);
     assert_eq!(human.code, Some(1));
-    assert!(human.stdout.contains("nesting is too deep"));
+    assert!(
+        human
+            .stdout
+            .contains("error[KWA012]: nesting is deeper than 128 levels")
+    );
 }
 
 #[test]
@@ -1116,7 +1120,8 @@ fn a_huge_string_value_is_fast() {
     let dir = tree(&[("huge.json", text.as_bytes())]);
     for format in ["json", "human"] {
         let start = Instant::now();
-        let run = run_in(dir.path(), &["--format", format, "huge.json"], None);
+        let args = ["--max-file-size", "64MiB", "--format", format, "huge.json"];
+        let run = run_in(dir.path(), &args, None);
         let elapsed = start.elapsed();
         assert_eq!(run.code, Some(0), "{format}: {run:?}");
         assert!(run.stdout.contains("KWA102"), "{format}");
@@ -1148,11 +1153,22 @@ fn unreadable_paths_are_findings_and_the_rest_is_linted() {
                 .unwrap()
                 .success()
         );
-        // Walking skips what is not a regular file: no hang, no finding.
+        // Walking skips what is not a regular file (no hang, no finding), and follows links:
+        // one to nothing is unreadable.
         let run = run_in(path, &["--format", "json", "."], None);
-        assert_eq!(run.code, Some(1), "{run:?}");
-        let files: Vec<String> = places(&run.report()).into_iter().map(|p| p.0).collect();
-        assert_eq!(files, ["bad\u{FFFD}name.json", "ok.json"]);
+        assert_eq!(run.code, Some(2), "{run:?}");
+        let found: Vec<_> = places(&run.report())
+            .into_iter()
+            .map(|p| (p.0, p.4))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("bad\u{FFFD}name.json".into(), "KWA009".into()),
+                ("dangling.json".into(), "KWA011".into()),
+                ("ok.json".into(), "KWA009".into()),
+            ]
+        );
         // Named explicitly, the dangling link and the socket are unreadable.
         let run = run_in(
             path,

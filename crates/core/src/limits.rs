@@ -11,3 +11,13 @@ pub const FOOTER_TEXT_MAX: u64 = 60;
 pub const BIZ_OPAQUE_CALLBACK_DATA_MAX: u64 = 512;
 /// `extra_info.ref`, `ref1`, `ref2`: the server keeps the first 255 characters.
 pub const REF_MAX: usize = 255;
+
+/// Nesting depth past which a document is rejected ([`crate::Rule::Limit`]) instead of
+/// parsed: serde_json's recursion limit, which keeps the parser's stack bounded. A request
+/// nests four levels deep.
+pub const MAX_DEPTH: usize = 128;
+
+/// The message for a document nested deeper than [`MAX_DEPTH`], where parsing stops.
+pub fn too_deep_message() -> String {
+    format!("nesting is deeper than {MAX_DEPTH} levels; parsing stopped here")
+}

@@ -25,8 +25,9 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    /// The rule broken: [`Rule::Syntax`], [`Rule::Type`], [`Rule::Missing`], [`Rule::Unknown`],
-    /// [`Rule::DuplicateKey`], [`Rule::Constant`] or [`Rule::Header`].
+    /// The rule broken: [`Rule::Syntax`], [`Rule::Limit`] (nesting too deep), [`Rule::Type`],
+    /// [`Rule::Missing`], [`Rule::Unknown`], [`Rule::DuplicateKey`], [`Rule::Constant`] or
+    /// [`Rule::Header`].
     pub fn rule(&self) -> Rule {
         self.rule
     }
@@ -161,6 +162,9 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
         None => full,
     };
     let rule = match error.classify() {
+        Category::Syntax if message.starts_with("recursion limit exceeded") => Rule::Limit,
+        // Valid JSON that no `f64` holds: a number, where every member is a string.
+        Category::Syntax if message.starts_with("number out of range") => Rule::Type,
         Category::Syntax | Category::Eof | Category::Io => Rule::Syntax,
         Category::Data => data_rule(&message),
     };
@@ -188,6 +192,8 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
             }
         }
         Rule::Syntax => message.replace("EOF", "end of input"),
+        Rule::Limit => crate::limits::too_deep_message(),
+        Rule::Type if message.starts_with("number out of range") => HUGE_NUMBER.to_owned(),
         _ => message,
     };
     ParseError {
@@ -198,6 +204,9 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
         column: char_column(bytes, error.line(), error.column()),
     }
 }
+
+/// The message for a number too large for an `f64` (JSON allows any number of digits).
+pub(crate) const HUGE_NUMBER: &str = "expected a string, found a number too large to represent";
 
 /// The rule of a serde data error, from serde's stable message prefixes.
 fn data_rule(message: &str) -> Rule {

@@ -149,6 +149,13 @@ rules! {
     Unreadable = ("KWA011", "unreadable", Error, "a file could not be read",
         bad: "kaleyra-wa-lint missing.json",
         good: "kaleyra-wa-lint payload.json");
+    /// An input is past one of the linter's limits, so it was not checked: nesting deeper
+    /// than 128 levels (any file), a JSON file larger than `--max-file-size` (default
+    /// 10 MiB), or a JSON Lines line longer than `--max-line-length` (default 10 MiB). A
+    /// request is a few kilobytes; such input is almost always a wrong file.
+    Limit = ("KWA012", "limit", Error, "an input is past a limit (nesting depth, file size, line length)",
+        bad: "[[[[[[ ... 200 levels ... ]]]]]]",
+        good: r#"{"messaging_object": {"to": "919876543210"}}"#);
     /// `extra_info.wa_source` is not one of the 13 documented values; the server replaces it
     /// with `api`.
     UnknownWaSource = ("KWA101", "unknown-wa-source", Warning, "wa_source is not a documented value and will be sent as api",

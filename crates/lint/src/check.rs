@@ -186,29 +186,74 @@ fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
     let message = full
         .rfind(" at line ")
         .map_or(full.as_str(), |at| &full[..at]);
+    if let Some((encoding, iconv)) = wide_encoding(body) {
+        let width = if iconv.starts_with("UTF-16") { 2 } else { 4 };
+        return DocFinding::new(
+            Rule::Syntax,
+            "",
+            format!("the file is {encoding}; JSON text must be UTF-8"),
+        )
+        .help(format!(
+            "convert it, e.g. `iconv -f {iconv} -t UTF-8` (RFC 8259, section 8.1)"
+        ))
+        .at(0..width.min(body.len()));
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return DocFinding::new(Rule::Limit, "", kaleyra_wa::limits::too_deep_message())
+            .help("a request nests four levels deep: this is not a request")
+            .at(start..end);
+    }
+    // The core names the member being parsed where parsing stopped (`""` when it stops
+    // earlier, at a data error, or at the top level).
+    let core = kaleyra_wa::from_slice(body).err();
+    if message.starts_with("number out of range")
+        && let Some(core) = core.as_ref().filter(|e| e.rule() == Rule::Type)
+    {
+        // Valid JSON, but more than an `f64` holds: the place is the whole number.
+        let is_number = |b: &u8| b.is_ascii_digit() || b"+-.eE".contains(b);
+        let from = body[..start]
+            .iter()
+            .rposition(|b| !is_number(b))
+            .map_or(0, |i| i + 1);
+        let to = body[from..]
+            .iter()
+            .position(|b| !is_number(b))
+            .map_or(body.len(), |i| from + i);
+        return DocFinding::new(Rule::Type, core.pointer(), core.message()).at(from..to);
+    }
     let (message, help) = if body.iter().all(u8::is_ascii_whitespace) {
         (
             "the file is empty".to_owned(),
             Some("a payload is one JSON object: {\"messaging_object\": {...}}"),
         )
-    } else if message.starts_with("recursion limit exceeded") {
-        (
-            "nesting is too deep (more than 128 levels)".to_owned(),
-            None,
-        )
     } else {
         (message.replace("EOF", "end of input"), None)
     };
-    // The pointer of the member being parsed where parsing stopped, as the core names it
-    // (`""` when the core stops earlier, at a data error, or at the top level).
-    let pointer = match kaleyra_wa::from_slice(body) {
-        Err(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),
+    let pointer = match core {
+        Some(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),
         _ => String::new(),
     };
     let finding = DocFinding::new(Rule::Syntax, pointer, message).at(start..end);
     match help {
         Some(help) => finding.help(help),
         None => finding,
+    }
+}
+
+/// The encoding of text in UTF-16 or UTF-32 (its description and `iconv` name), told by its
+/// byte order mark or, without one, by the zero bytes around its first character (JSON text
+/// starts with an ASCII character; RFC 4627, section 3).
+fn wide_encoding(body: &[u8]) -> Option<(&'static str, &'static str)> {
+    const UTF32LE: (&str, &str) = ("UTF-32 (little-endian)", "UTF-32LE");
+    const UTF32BE: (&str, &str) = ("UTF-32 (big-endian)", "UTF-32BE");
+    const UTF16LE: (&str, &str) = ("UTF-16 (little-endian)", "UTF-16LE");
+    const UTF16BE: (&str, &str) = ("UTF-16 (big-endian)", "UTF-16BE");
+    match body {
+        [0xFF, 0xFE, 0, 0, ..] | [1..=255, 0, 0, 0, ..] => Some(UTF32LE),
+        [0, 0, 0xFE, 0xFF, ..] | [0, 0, 0, 1..=255, ..] => Some(UTF32BE),
+        [0xFF, 0xFE, ..] | [1..=255, 0, ..] => Some(UTF16LE),
+        [0xFE, 0xFF, ..] | [0, 1..=255, ..] => Some(UTF16BE),
+        _ => None,
     }
 }
 

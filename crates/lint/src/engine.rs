@@ -140,16 +140,49 @@ impl Summary {
 }
 
 /// Options of a run.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     /// Attach [`Snippet`]s to findings (human output needs them; others don't).
     pub snippets: bool,
+    /// A JSON file (or JSON standard input) larger than this many bytes is not read past the
+    /// limit nor checked: it gets one [`Rule::Limit`] finding. Default
+    /// [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: u64,
+    /// A JSON Lines line longer than this many bytes (without its line ending) is skipped
+    /// without being held in memory: it gets one [`Rule::Limit`] finding and the lines after
+    /// it are checked. Default [`DEFAULT_MAX_LINE_LENGTH`].
+    pub max_line_length: usize,
+}
+
+/// Default [`Options::max_file_size`]: 10 MiB, over a thousand times a large request.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
+/// Default [`Options::max_line_length`]: 10 MiB, as for a file.
+pub const DEFAULT_MAX_LINE_LENGTH: usize = 10 << 20;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            snippets: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_line_length: DEFAULT_MAX_LINE_LENGTH,
+        }
+    }
+}
+
+/// A run stopped because `emit` failed (a closed pipe), with the counts up to that point.
+#[derive(Debug)]
+pub struct Interrupted {
+    /// The error `emit` returned.
+    pub error: io::Error,
+    /// What had been linted and emitted before it.
+    pub summary: Summary,
 }
 
 /// Expands paths into inputs: a directory is walked recursively (honouring `.gitignore`,
-/// skipping hidden entries) for `*.json`, `*.jsonl` and `*.ndjson`, sorted by path; `-` is
-/// standard input; any other path is a file, whatever its extension. Paths that cannot be
-/// walked become [`Input::Unreadable`].
+/// skipping hidden entries, following symbolic links) for `*.json`, `*.jsonl` and `*.ndjson`,
+/// sorted by path; `-` is standard input; any other path is a file, whatever its extension.
+/// Paths that cannot be walked (a dangling link, a link loop, a directory that cannot be
+/// listed) become [`Input::Unreadable`].
 pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -176,6 +209,7 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
     let mut found = Vec::new();
     for entry in ignore::WalkBuilder::new(root)
         .require_git(false)
+        .follow_links(true)
         .sort_by_file_path(|a, b| a.cmp(b))
         .build()
     {
@@ -198,7 +232,7 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
             }
             Err(error) => found.push(Input::Unreadable {
                 name: error_path(&error).map_or_else(|| display(root), |p| display(&p)),
-                reason: error.to_string(),
+                reason: error_reason(&error),
             }),
         }
     }
@@ -208,10 +242,29 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
         _ => None,
+    }
+}
+
+/// Why a walk failed, without the path (findings carry it already).
+fn error_reason(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_reason(err),
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "a symbolic link loop: it leads back to {}",
+            display(ancestor)
+        ),
+        ignore::Error::Io(error) if error.kind() == io::ErrorKind::NotFound => {
+            "a symbolic link to nothing (its target does not exist)".to_owned()
+        }
+        ignore::Error::Io(error) => error.to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -228,13 +281,26 @@ fn display(path: &Path) -> String {
 /// in place order). Inputs are linted in parallel; a large JSON Lines input is streamed in
 /// chunks, linted in parallel, so memory does not grow with its size.
 ///
-/// An error returned by `emit` (a closed pipe) stops the run and is returned.
+/// An error returned by `emit` (a closed pipe) stops the run at once; it is returned with
+/// the counts so far.
 pub fn run(
     inputs: &[Input],
     options: Options,
     emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
-) -> io::Result<Summary> {
+) -> Result<Summary, Interrupted> {
     let mut summary = Summary::default();
+    match run_counting(inputs, options, &mut summary, emit) {
+        Ok(()) => Ok(summary),
+        Err(error) => Err(Interrupted { error, summary }),
+    }
+}
+
+fn run_counting(
+    inputs: &[Input],
+    options: Options,
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+) -> io::Result<()> {
     // Small inputs are linted a batch at a time in parallel, then emitted in order; the next
     // batch is linted while one is written (rendering is serial).
     const BATCH: usize = 256;
@@ -246,8 +312,8 @@ pub fn run(
                     path,
                     name,
                     format: InputFormat::Json,
-                } => Some(match read_file(path) {
-                    Ok(bytes) => (1, lint_document(name, None, &bytes, 1, options)),
+                } => Some(match File::open(path) {
+                    Ok(file) => lint_json(name, file, options),
                     Err(error) => (0, vec![unreadable(name, &error.to_string())]),
                 }),
                 Input::Unreadable { name, reason } => Some((0, vec![unreadable(name, reason)])),
@@ -268,7 +334,7 @@ pub fn run(
                 summary.files += 1;
                 let (records, findings) = match result {
                     Some(result) => result,
-                    None => lint_streamed(input, options, &mut summary, emit)?,
+                    None => lint_streamed(input, options, summary, emit)?,
                 };
                 summary.records += records;
                 for finding in &findings {
@@ -283,15 +349,48 @@ pub fn run(
         })?;
         current = next.map(|next| (next, next_results));
     }
-    Ok(summary)
+    Ok(())
 }
 
-/// Reads a whole file. Unlike `std::fs::read`, no `stat` for the size first: payload files
-/// are small, and on many small files that system call is a fifth of the reading cost.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+/// Reads and lints one JSON document: the record count (0 or 1) and the findings. Reads at
+/// most one byte past [`Options::max_file_size`]. Unlike `std::fs::read`, no `stat` for the
+/// size first: payload files are small, and on many small files that system call is a fifth
+/// of the reading cost.
+fn lint_json(name: &str, reader: impl Read, options: Options) -> (usize, Vec<Finding>) {
     let mut bytes = Vec::with_capacity(16 << 10);
-    File::open(path)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    match reader
+        .take(options.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        Err(error) => (0, vec![unreadable(name, &error.to_string())]),
+        Ok(_) if bytes.len() as u64 > options.max_file_size => {
+            (0, vec![too_large(name, options.max_file_size)])
+        }
+        Ok(_) => (1, lint_document(name, None, &bytes, 1, options)),
+    }
+}
+
+fn too_large(name: &str, limit: u64) -> Finding {
+    Finding {
+        file: name.to_owned(),
+        record: None,
+        region: None,
+        pointer: String::new(),
+        rule: Rule::Limit,
+        message: format!(
+            "the file is larger than {} ({limit} bytes); it was not checked",
+            size(limit)
+        ),
+        help: Some(
+            "a request is a few kilobytes; to check it anyway, raise --max-file-size".into(),
+        ),
+        snippet: None,
+    }
+}
+
+/// A size for people: `10.0 MiB`.
+fn size(bytes: u64) -> String {
+    bytesize::ByteSize::b(bytes).display().iec().to_string()
 }
 
 /// Lints standard input or a JSON Lines file, emitting findings as chunks complete. Returns
@@ -311,18 +410,12 @@ fn lint_streamed(
         Input::Stdin { name, format } => (name, *format, Ok(Box::new(io::stdin().lock()))),
         Input::Unreadable { .. } => return Ok((0, Vec::new())),
     };
-    let mut reader = match reader {
+    let reader = match reader {
         Ok(reader) => reader,
         Err(error) => return Ok((0, vec![unreadable(name, &error.to_string())])),
     };
     match format {
-        InputFormat::Json => {
-            let mut bytes = Vec::new();
-            match reader.read_to_end(&mut bytes) {
-                Ok(_) => Ok((1, lint_document(name, None, &bytes, 1, options))),
-                Err(error) => Ok((0, vec![unreadable(name, &error.to_string())])),
-            }
-        }
+        InputFormat::Json => Ok(lint_json(name, reader, options)),
         InputFormat::JsonLines => {
             let mut emit_counted = |finding: &Finding| {
                 summary.count(finding);
@@ -363,7 +456,7 @@ fn lint_json_lines(
     // snippets) is serial, and would otherwise leave the other cores idle.
     let mut pending: Vec<(bool, Vec<Finding>)> = Vec::new();
     loop {
-        let eof = match fill_chunk(&mut reader, &mut buffer) {
+        let eof = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
             Ok(eof) => eof,
             Err(error) => {
                 emit_chunk(pending, &mut records, emit).map_err(LinesError::Emit)?;
@@ -401,7 +494,9 @@ fn lint_json_lines(
                     .par_iter()
                     .map(|(number, range)| {
                         let line = &buffer[range.clone()];
-                        if line.iter().all(u8::is_ascii_whitespace) {
+                        if line.len() > options.max_line_length {
+                            (true, vec![too_long(name, *number, options.max_line_length)])
+                        } else if line.iter().all(u8::is_ascii_whitespace) {
                             (false, Vec::new())
                         } else {
                             (
@@ -423,9 +518,14 @@ fn lint_json_lines(
     }
 }
 
-/// Fills `buffer` with whole lines: about [`CHUNK`] bytes, then up to the next newline.
-/// Returns whether the input ended.
-fn fill_chunk(reader: &mut BufReader<Box<dyn Read>>, buffer: &mut Vec<u8>) -> io::Result<bool> {
+/// Fills `buffer` with whole lines: about [`CHUNK`] bytes, then up to the next newline, of
+/// which a line past `max_line` keeps only enough to be seen as too long. Returns whether
+/// the input ended.
+fn fill_chunk(
+    reader: &mut BufReader<Box<dyn Read>>,
+    buffer: &mut Vec<u8>,
+    max_line: usize,
+) -> io::Result<bool> {
     buffer.clear();
     while buffer.len() < CHUNK {
         let available = match reader.fill_buf() {
@@ -440,7 +540,32 @@ fn fill_chunk(reader: &mut BufReader<Box<dyn Read>>, buffer: &mut Vec<u8>) -> io
         buffer.extend_from_slice(&available[..take]);
         reader.consume(take);
     }
-    reader.read_until(b'\n', buffer).map(|_| false)
+    // Finish the last line, keeping at most `max_line + 2` of its bytes: one past the limit
+    // even when the line ends with `\r\n` (lines are measured without the `\r`).
+    let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
+    let keep_until = line_start.saturating_add(max_line).saturating_add(2);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(true);
+        }
+        let newline = memchr::memchr(b'\n', available);
+        let line_part = newline.unwrap_or(available.len());
+        let room = keep_until.saturating_sub(buffer.len());
+        buffer.extend_from_slice(&available[..line_part.min(room)]);
+        match newline {
+            Some(at) => {
+                buffer.push(b'\n');
+                reader.consume(at + 1);
+                return Ok(false);
+            }
+            None => reader.consume(line_part),
+        }
+    }
 }
 
 /// Emits one chunk's findings in order, counting its records.
@@ -456,6 +581,29 @@ fn emit_chunk(
         }
     }
     Ok(())
+}
+
+fn too_long(name: &str, line: usize, limit: usize) -> Finding {
+    Finding {
+        file: name.to_owned(),
+        record: Some(line),
+        region: Some(Region {
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+        }),
+        pointer: String::new(),
+        rule: Rule::Limit,
+        message: format!(
+            "the line is longer than {} ({limit} bytes); it was not checked",
+            size(limit as u64)
+        ),
+        help: Some(
+            "a request is a few kilobytes; to check it anyway, raise --max-line-length".into(),
+        ),
+        snippet: None,
+    }
 }
 
 fn unreadable(name: &str, reason: &str) -> Finding {

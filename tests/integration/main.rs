@@ -5,6 +5,7 @@ mod cli;
 mod decisions;
 mod differential;
 mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
+mod hostile;
 mod model;
 mod props;
 mod schema;

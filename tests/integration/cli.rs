@@ -1073,7 +1073,7 @@ fn deep_nesting_is_a_finding_not_a_stack_overflow() {
     );
     assert_eq!(
         report["findings"][0]["message"],
-        "nesting is deeper than 128 levels; parsing stopped here"
+        "nesting is deeper than 127 levels; parsing stopped here"
     );
     // The records around the deep one are still checked.
     assert_eq!(report["summary"]["records"], 5);
@@ -1083,7 +1083,7 @@ fn deep_nesting_is_a_finding_not_a_stack_overflow() {
     assert!(
         human
             .stdout
-            .contains("error[KWA012]: nesting is deeper than 128 levels")
+            .contains("error[KWA012]: nesting is deeper than 127 levels")
     );
 }
 

@@ -12,12 +12,28 @@ pub const BIZ_OPAQUE_CALLBACK_DATA_MAX: u64 = 512;
 /// `extra_info.ref`, `ref1`, `ref2`: the server keeps the first 255 characters.
 pub const REF_MAX: usize = 255;
 
-/// Nesting depth past which a document is rejected ([`crate::Rule::Limit`]) instead of
-/// parsed: serde_json's recursion limit, which keeps the parser's stack bounded. A request
-/// nests four levels deep.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting accepted (arrays and objects inside each other); deeper, a document is
+/// rejected ([`crate::Rule::Limit`]) instead of parsed. It is serde_json's recursion limit,
+/// which keeps the parser's stack bounded. A request nests four levels deep.
+pub const MAX_DEPTH: usize = 127;
 
 /// The message for a document nested deeper than [`MAX_DEPTH`], where parsing stops.
 pub fn too_deep_message() -> String {
     format!("nesting is deeper than {MAX_DEPTH} levels; parsing stopped here")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_depth_is_serde_jsons_recursion_limit_and_the_rule_says_it() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(serde_json::from_str::<serde_json::Value>(&nested(MAX_DEPTH)).is_ok());
+        let error = serde_json::from_str::<serde_json::Value>(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert!(error.to_string().starts_with("recursion limit exceeded"));
+        let described = crate::Rule::Limit.description().replace("\n ", " ");
+        let text = format!("deeper than {MAX_DEPTH} levels");
+        assert!(described.contains(&text), "{described}");
+    }
 }

@@ -150,7 +150,7 @@ rules! {
         bad: "kaleyra-wa-lint missing.json",
         good: "kaleyra-wa-lint payload.json");
     /// An input is past one of the linter's limits, so it was not checked: nesting deeper
-    /// than 128 levels (any file), a JSON file larger than `--max-file-size` (default
+    /// than 127 levels (any file), a JSON file larger than `--max-file-size` (default
     /// 10 MiB), or a JSON Lines line longer than `--max-line-length` (default 10 MiB). A
     /// request is a few kilobytes; such input is almost always a wrong file.
     Limit = ("KWA012", "limit", Error, "an input is past a limit (nesting depth, file size, line length)",

@@ -732,3 +732,20 @@ fn snippet(
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_documents_the_default_limits() {
+        let described = Rule::Limit.description().replace("\n ", " ");
+        for (flag, limit) in [
+            ("--max-file-size", DEFAULT_MAX_FILE_SIZE),
+            ("--max-line-length", DEFAULT_MAX_LINE_LENGTH as u64),
+        ] {
+            let text = format!("`{flag}` (default {} MiB)", limit >> 20);
+            assert!(described.contains(&text), "{text}: {described}");
+        }
+    }
+}

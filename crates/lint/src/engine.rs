@@ -666,8 +666,10 @@ fn place(
             line: line + shift,
             column,
             end_line: end_line + shift,
-            // An empty span (end of input) still marks one column.
-            end_column: if doc.span.is_empty() && end_line == line {
+            // A place always marks at least one column: an empty span (end of input), or a
+            // span inside one character or on a stray UTF-8 continuation byte (which counts
+            // no code point), still does.
+            end_column: if end_line == line && end_column <= column {
                 column + 1
             } else {
                 end_column

@@ -467,3 +467,40 @@ fn a_symbolic_link_loop_is_unreadable_and_the_rest_is_linted() {
     // The linked file is linted under its own name.
     assert_eq!(report["summary"]["records"], 3);
 }
+
+/// Every input the fuzz targets ever crashed on (`fuzz/regressions/<target>/`), through the
+/// binary as a JSON file and through the engine as a JSON Lines record: the output keeps the
+/// contract (checked by `report()`: every place is at least one column wide, and so on).
+#[test]
+fn fuzz_regressions() {
+    let root = crate::cli::root().join("fuzz/regressions");
+    let mut files = Vec::new();
+    for target in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(target.unwrap().path()).unwrap() {
+            files.push(file.unwrap().path());
+        }
+    }
+    assert!(!files.is_empty(), "no regression inputs under {root:?}");
+    files.sort();
+    let mut args = vec!["--format".to_owned(), "json".to_owned()];
+    args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_in(&root, &args, None);
+    let report = run.report();
+    assert_eq!(report["summary"]["files"], files.len(), "{report}");
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let options = kaleyra_wa_linter::Options::default();
+        for finding in kaleyra_wa_linter::lint_document("x.jsonl", Some(3), &bytes, 3, options) {
+            let region = finding.region.unwrap();
+            assert!(
+                region.line >= 3 && region.column >= 1,
+                "{file:?}: {finding:?}"
+            );
+            assert!(
+                (region.end_line, region.end_column) > (region.line, region.column),
+                "{file:?}: {finding:?}"
+            );
+        }
+    }
+}

@@ -20,24 +20,10 @@ use kaleyra_wa::{Rule, Severity};
 use kaleyra_wa_linter::{Finding, Options, lint_document};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
-use proptest::test_runner::Config;
 use serde_json::Value;
 
 use crate::r#gen::{Mutation, mutated, valid};
-
-/// Modest case counts: the suite runs in seconds in a debug build. `PROPTEST_CASES` raises
-/// them for a longer hunt.
-fn config(cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(cases);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
+use crate::props::config;
 
 /// RFC 6901 syntax: empty, or `/`-prefixed with every `~` followed by `0` or `1`.
 fn is_pointer(pointer: &str) -> bool {

@@ -10,7 +10,7 @@ use crate::r#gen::{Mutation, mutated, valid};
 
 /// Modest case counts: the suite runs in seconds in a debug build. `PROPTEST_CASES` raises
 /// them for a longer hunt.
-fn config(cases: u32) -> Config {
+pub(crate) fn config(cases: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())

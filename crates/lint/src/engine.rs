@@ -527,23 +527,10 @@ fn fill_chunk(
     max_line: usize,
 ) -> io::Result<bool> {
     buffer.clear();
-    while buffer.len() < CHUNK {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if available.is_empty() {
-            return Ok(true);
-        }
-        let take = available.len().min(CHUNK - buffer.len());
-        buffer.extend_from_slice(&available[..take]);
-        reader.consume(take);
-    }
-    // Finish the last line, keeping at most `max_line + 2` of its bytes: one past the limit
-    // even when the line ends with `\r\n` (lines are measured without the `\r`).
-    let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
-    let keep_until = line_start.saturating_add(max_line).saturating_add(2);
+    // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
+    // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
+    // (lines are measured without the `\r`).
+    let mut keep_until = None;
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
@@ -553,6 +540,16 @@ fn fill_chunk(
         if available.is_empty() {
             return Ok(true);
         }
+        if buffer.len() < CHUNK {
+            let take = available.len().min(CHUNK - buffer.len());
+            buffer.extend_from_slice(&available[..take]);
+            reader.consume(take);
+            continue;
+        }
+        let keep_until = *keep_until.get_or_insert_with(|| {
+            let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
+            line_start.saturating_add(max_line).saturating_add(2)
+        });
         let newline = memchr::memchr(b'\n', available);
         let line_part = newline.unwrap_or(available.len());
         let room = keep_until.saturating_sub(buffer.len());

@@ -5,7 +5,8 @@
 //! at once and where it is:
 //!
 //! 1. `serde_json` into a `Value`: a syntax error stops here (there is no tree to check).
-//! 2. A span-aware parse (`jsonc-parser`, every extension off) for places and duplicate keys.
+//! 2. A span index ([`Spans`]: one scan of the text `serde_json` accepted) for places and
+//!    duplicate keys.
 //! 3. The request schema generated from the core types (`jsonschema`), for every structural
 //!    and value error; the per-recipient and length messages come from the core.
 //! 4. The core's warnings on `extra_info`.
@@ -15,15 +16,13 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use kaleyra_wa::request::ForbiddenMembers;
 use kaleyra_wa::{ExtraInfo, Interactive, Rule, SendRequest, Violation};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::locate::lookup;
+use crate::locate::Spans;
 
 /// One problem in a document, with its byte span in the document's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,23 +135,8 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
         ));
         return;
     };
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let tree = jsonc_parser::parse_to_ast(text, &Default::default(), &strict)
-        .ok()
-        .and_then(|result| result.value);
-    let Some(tree) = tree else {
-        // Both parsers implement RFC 8259; should they ever disagree, say so.
+    let Some(tree) = Spans::new(text) else {
+        // serde_json accepted the text, so the scan cannot fail; should it, say so.
         out.push(DocFinding::new(
             Rule::Syntax,
             "",
@@ -161,7 +145,7 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
         return;
     };
     let before = out.len();
-    duplicates(&tree, &mut String::new(), out);
+    duplicates(&tree, out);
     schema_findings(&value, &tree, out);
     let has_errors = out[before..]
         .iter()
@@ -226,43 +210,18 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
     }
 }
 
-fn duplicates(value: &ast::Value<'_>, pointer: &mut String, out: &mut Vec<DocFinding>) {
-    match value {
-        ast::Value::Object(object) => {
-            for (i, prop) in object.properties.iter().enumerate() {
-                let name = prop.name.as_str();
-                let len = pointer.len();
-                kaleyra_wa::pointer::push_token(pointer, name);
-                if let Some(first) = object.properties[..i]
-                    .iter()
-                    .find(|p| p.name.as_str() == name)
-                {
-                    let first = first.name.range();
-                    let second = prop.name.range();
-                    out.push(DocFinding {
-                        related: Some(first.start..first.end),
-                        ..DocFinding::new(
-                            Rule::DuplicateKey,
-                            pointer.clone(),
-                            format!("duplicate key `{name}`"),
-                        )
-                        .help("keep one of them: parsers disagree on which one wins")
-                        .at(second.start..second.end)
-                    });
-                }
-                duplicates(&prop.value, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        ast::Value::Array(array) => {
-            for (i, element) in array.elements.iter().enumerate() {
-                let len = pointer.len();
-                kaleyra_wa::pointer::push_token(pointer, &i.to_string());
-                duplicates(element, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
+fn duplicates(tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    for duplicate in tree.duplicates() {
+        out.push(DocFinding {
+            related: Some(duplicate.first),
+            ..DocFinding::new(
+                Rule::DuplicateKey,
+                duplicate.pointer,
+                format!("duplicate key `{}`", duplicate.name),
+            )
+            .help("keep one of them: parsers disagree on which one wins")
+            .at(duplicate.second)
+        });
     }
 }
 
@@ -284,17 +243,17 @@ fn schema() -> &'static Value {
         .get_or_init(|| kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12))
 }
 
-fn schema_findings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     for error in validator().iter_errors(value) {
         let pointer = error.instance_path().as_str().to_owned();
-        let node = lookup(tree, &pointer);
+        let node = tree.lookup(&pointer);
         let instance = error.instance();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let mut member = pointer.clone();
                     kaleyra_wa::pointer::push_token(&mut member, key);
-                    let span = lookup(tree, &member).map_or(0..0, |n| n.key_or_value());
+                    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
                     let finding =
                         DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`"))
                             .at(span);
@@ -484,7 +443,7 @@ fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     }
 }
 
-fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     let Some(extra) = value.get("extra_info") else {
         return;
     };
@@ -493,7 +452,7 @@ fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
         return;
     };
     for violation in extra.warnings() {
-        let span = lookup(tree, &violation.pointer).map_or(0..0, |n| n.value());
+        let span = tree.lookup(&violation.pointer).map_or(0..0, |n| n.value());
         let finding = from_violation(violation);
         let finding = match finding.rule {
             Rule::UnknownWaSource => finding.help(format!(
@@ -513,7 +472,7 @@ fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
 fn safety_net(
     body: &[u8],
     typed: Option<&SendRequest>,
-    tree: &ast::Value<'_>,
+    tree: &Spans<'_>,
     out: &mut Vec<DocFinding>,
 ) {
     let violations: Vec<DocFinding> = match typed {
@@ -538,7 +497,9 @@ fn safety_net(
         },
     };
     for finding in violations {
-        let span = lookup(tree, &finding.pointer).map_or(0..0, |n| n.key_or_value());
+        let span = tree
+            .lookup(&finding.pointer)
+            .map_or(0..0, |n| n.key_or_value());
         out.push(finding.at(span));
     }
 }

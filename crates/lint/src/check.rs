@@ -70,17 +70,20 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     // The core's parse: a document that is not an object is rejected here, as the core does.
     // `try_from_slice`: the slow path describes failures itself, so the core need not.
-    let typed = kaleyra_wa::try_from_slice(bytes);
+    // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
+    let text = simdutf8::basic::from_utf8(bytes).ok();
+    let typed = text.and_then(kaleyra_wa::try_from_str);
     if let Some(request) = &typed
         && request.check().is_clean()
     {
         return Vec::new();
     }
-    slow_path(bytes, typed)
+    slow_path(bytes, text, typed)
 }
 
+/// `text`: `bytes` as text, when they are UTF-8.
 #[cold]
-fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
+fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Vec<DocFinding> {
     let mut out = Vec::new();
     let offset = if bytes.starts_with(BOM) {
         out.push(
@@ -97,7 +100,10 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
         0
     };
     let body = &bytes[offset..];
-    check_body(body, typed.as_ref(), &mut out);
+    // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
+    let text = text.and_then(|text| text.get(offset..));
+    // Without a BOM, the core's fast pass ran on `body` itself.
+    check_body(body, text, typed.as_ref(), offset == 0, &mut out);
     for finding in &mut out[usize::from(offset > 0)..] {
         finding.span = finding.span.start + offset..finding.span.end + offset;
         if let Some(related) = &mut finding.related {
@@ -111,10 +117,18 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
     out
 }
 
-fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding>) {
-    // One SIMD UTF-8 check, then a parse of the text (serde_json skips its per-string check);
-    // bytes that are not UTF-8 are parsed as bytes, for serde_json's message and place.
-    let text = simdutf8::basic::from_utf8(body).ok();
+/// `text`: `body` as text, when it is UTF-8; `typed`: the core's fast pass over the document,
+/// which ran on `body` itself when `typed_ran_on_body`.
+fn check_body(
+    body: &[u8],
+    text: Option<&str>,
+    typed: Option<&SendRequest>,
+    typed_ran_on_body: bool,
+    out: &mut Vec<DocFinding>,
+) {
+    let typed_rejected = typed_ran_on_body && typed.is_none();
+    // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
+    // UTF-8 are parsed as bytes, for serde_json's message and place.
     let parsed = match text {
         Some(text) => serde_json::from_str(text),
         None => serde_json::from_slice(body),
@@ -122,7 +136,7 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
     let value: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
-            out.push(syntax_finding(body, &error));
+            out.push(syntax_finding(body, typed_rejected, &error));
             return;
         }
     };
@@ -156,7 +170,8 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
     warnings(&value, &tree, out);
 }
 
-fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
+/// `typed_rejected`: the core's fast pass already rejected `body`.
+fn syntax_finding(body: &[u8], typed_rejected: bool, error: &serde_json::Error) -> DocFinding {
     let line_start = if error.line() <= 1 {
         0
     } else {
@@ -185,7 +200,13 @@ fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
     };
     // The pointer of the member being parsed where parsing stopped, as the core names it
     // (`""` when the core stops earlier, at a data error, or at the top level).
-    let pointer = match kaleyra_wa::from_slice(body) {
+    // (No need to run the core's fast pass a second time when it rejected these bytes.)
+    let core = if typed_rejected {
+        Err(kaleyra_wa::describe_rejection(body))
+    } else {
+        kaleyra_wa::from_slice(body)
+    };
+    let pointer = match core {
         Err(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),
         _ => String::new(),
     };

@@ -49,7 +49,9 @@ mod wa_source;
 pub use builder::RequestBuilder;
 pub use endpoint::{EndpointError, Pod};
 pub use normalize::{Change, normalize};
-pub use parse::{ParseError, from_slice, from_str, try_from_slice};
+pub use parse::{
+    ParseError, describe_rejection, from_slice, from_str, try_from_slice, try_from_str,
+};
 pub use request::{
     Action, Body, Context, ExtraInfo, Footer, Interactive, InteractiveType, MessageType,
     MessagingObject, MessagingProduct, RECIPIENT_PATTERN, RecipientType, SendRequest, TO_PATTERN,

@@ -99,16 +99,28 @@ pub fn try_from_slice(bytes: &[u8]) -> Option<SendRequest> {
     // UTF-8 is checked once, with SIMD, so that serde_json parses text and skips its own
     // per-string check (on non-ASCII text, as long as the rest of parsing). Parsing valid
     // UTF-8 as text or as bytes gives the same verdict.
-    // `Root`: the document must be an object (serde's derive also takes an array).
     simdutf8::basic::from_utf8(bytes)
         .ok()
-        .and_then(|text| serde_json::from_str(text).ok())
-        .map(|Root(request)| request)
+        .and_then(try_from_str)
+}
+
+/// [`try_from_slice`] on text: for callers that have checked the bytes are UTF-8 already (the
+/// linter's slow path needs the text too), so the check is not made twice.
+pub fn try_from_str(text: &str) -> Option<SendRequest> {
+    // `Root`: the document must be an object (serde's derive also takes an array).
+    serde_json::from_str(text).ok().map(|Root(request)| request)
 }
 
 /// Parses a request from a JSON string: see [`from_slice`].
 pub fn from_str(text: &str) -> Result<SendRequest, ParseError> {
     from_slice(text.as_bytes())
+}
+
+/// The error [`from_slice`] returns for bytes that [`try_from_slice`] (or [`try_from_str`])
+/// rejected, without running that fast pass again: for callers that tried it first. (On bytes
+/// that are a request, an error saying the payload could not be parsed.)
+pub fn describe_rejection(bytes: &[u8]) -> ParseError {
+    slow_error(bytes)
 }
 
 /// Parses again, tracking the path, to describe the error the fast path met.

@@ -5,7 +5,8 @@
 //! at once and where it is:
 //!
 //! 1. `serde_json` into a `Value`: a syntax error stops here (there is no tree to check).
-//! 2. A span-aware parse (`jsonc-parser`, every extension off) for places and duplicate keys.
+//! 2. A span index ([`Spans`]: one scan of the text `serde_json` accepted) for places and
+//!    duplicate keys.
 //! 3. The request schema generated from the core types (`jsonschema`), for every structural
 //!    and value error; the per-recipient and length messages come from the core.
 //! 4. The core's warnings on `extra_info`.
@@ -15,15 +16,13 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use kaleyra_wa::request::ForbiddenMembers;
 use kaleyra_wa::{ExtraInfo, Interactive, Rule, SendRequest, Violation};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::locate::lookup;
+use crate::locate::Spans;
 
 /// One problem in a document, with its byte span in the document's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,17 +70,20 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     // The core's parse: a document that is not an object is rejected here, as the core does.
     // `try_from_slice`: the slow path describes failures itself, so the core need not.
-    let typed = kaleyra_wa::try_from_slice(bytes);
+    // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
+    let text = simdutf8::basic::from_utf8(bytes).ok();
+    let typed = text.and_then(kaleyra_wa::try_from_str);
     if let Some(request) = &typed
         && request.check().is_clean()
     {
         return Vec::new();
     }
-    slow_path(bytes, typed)
+    slow_path(bytes, text, typed)
 }
 
+/// `text`: `bytes` as text, when they are UTF-8.
 #[cold]
-fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
+fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Vec<DocFinding> {
     let mut out = Vec::new();
     let offset = if bytes.starts_with(BOM) {
         out.push(
@@ -98,7 +100,10 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
         0
     };
     let body = &bytes[offset..];
-    check_body(body, typed.as_ref(), &mut out);
+    // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
+    let text = text.and_then(|text| text.get(offset..));
+    // Without a BOM, the core's fast pass ran on `body` itself.
+    check_body(body, text, typed.as_ref(), offset == 0, &mut out);
     for finding in &mut out[usize::from(offset > 0)..] {
         finding.span = finding.span.start + offset..finding.span.end + offset;
         if let Some(related) = &mut finding.related {
@@ -112,10 +117,18 @@ fn slow_path(bytes: &[u8], typed: Option<SendRequest>) -> Vec<DocFinding> {
     out
 }
 
-fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding>) {
-    // One SIMD UTF-8 check, then a parse of the text (serde_json skips its per-string check);
-    // bytes that are not UTF-8 are parsed as bytes, for serde_json's message and place.
-    let text = simdutf8::basic::from_utf8(body).ok();
+/// `text`: `body` as text, when it is UTF-8; `typed`: the core's fast pass over the document,
+/// which ran on `body` itself when `typed_ran_on_body`.
+fn check_body(
+    body: &[u8],
+    text: Option<&str>,
+    typed: Option<&SendRequest>,
+    typed_ran_on_body: bool,
+    out: &mut Vec<DocFinding>,
+) {
+    let typed_rejected = typed_ran_on_body && typed.is_none();
+    // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
+    // UTF-8 are parsed as bytes, for serde_json's message and place.
     let parsed = match text {
         Some(text) => serde_json::from_str(text),
         None => serde_json::from_slice(body),
@@ -123,7 +136,7 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
     let value: Value = match parsed {
         Ok(value) => value,
         Err(error) => {
-            out.push(syntax_finding(body, &error));
+            out.push(syntax_finding(body, typed_rejected, &error));
             return;
         }
     };
@@ -136,23 +149,8 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
         ));
         return;
     };
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let tree = jsonc_parser::parse_to_ast(text, &Default::default(), &strict)
-        .ok()
-        .and_then(|result| result.value);
-    let Some(tree) = tree else {
-        // Both parsers implement RFC 8259; should they ever disagree, say so.
+    let Some(tree) = Spans::new(text) else {
+        // serde_json accepted the text, so the scan cannot fail; should it, say so.
         out.push(DocFinding::new(
             Rule::Syntax,
             "",
@@ -161,7 +159,7 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
         return;
     };
     let before = out.len();
-    duplicates(&tree, &mut String::new(), out);
+    duplicates(&tree, out);
     schema_findings(&value, &tree, out);
     let has_errors = out[before..]
         .iter()
@@ -172,7 +170,8 @@ fn check_body(body: &[u8], typed: Option<&SendRequest>, out: &mut Vec<DocFinding
     warnings(&value, &tree, out);
 }
 
-fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
+/// `typed_rejected`: the core's fast pass already rejected `body`.
+fn syntax_finding(body: &[u8], typed_rejected: bool, error: &serde_json::Error) -> DocFinding {
     let line_start = if error.line() <= 1 {
         0
     } else {
@@ -204,8 +203,13 @@ fn syntax_finding(body: &[u8], error: &serde_json::Error) -> DocFinding {
             .at(start..end);
     }
     // The core names the member being parsed where parsing stopped (`""` when it stops
-    // earlier, at a data error, or at the top level).
-    let core = kaleyra_wa::from_slice(body).err();
+    // earlier, at a data error, or at the top level). No need to run the core's fast pass a
+    // second time when it rejected these bytes.
+    let core = if typed_rejected {
+        Some(kaleyra_wa::describe_rejection(body))
+    } else {
+        kaleyra_wa::from_slice(body).err()
+    };
     if message.starts_with("number out of range")
         && let Some(core) = core.as_ref().filter(|e| e.rule() == Rule::Type)
     {
@@ -271,43 +275,18 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
     }
 }
 
-fn duplicates(value: &ast::Value<'_>, pointer: &mut String, out: &mut Vec<DocFinding>) {
-    match value {
-        ast::Value::Object(object) => {
-            for (i, prop) in object.properties.iter().enumerate() {
-                let name = prop.name.as_str();
-                let len = pointer.len();
-                kaleyra_wa::pointer::push_token(pointer, name);
-                if let Some(first) = object.properties[..i]
-                    .iter()
-                    .find(|p| p.name.as_str() == name)
-                {
-                    let first = first.name.range();
-                    let second = prop.name.range();
-                    out.push(DocFinding {
-                        related: Some(first.start..first.end),
-                        ..DocFinding::new(
-                            Rule::DuplicateKey,
-                            pointer.clone(),
-                            format!("duplicate key `{name}`"),
-                        )
-                        .help("keep one of them: parsers disagree on which one wins")
-                        .at(second.start..second.end)
-                    });
-                }
-                duplicates(&prop.value, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        ast::Value::Array(array) => {
-            for (i, element) in array.elements.iter().enumerate() {
-                let len = pointer.len();
-                kaleyra_wa::pointer::push_token(pointer, &i.to_string());
-                duplicates(element, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
+fn duplicates(tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    for duplicate in tree.duplicates() {
+        out.push(DocFinding {
+            related: Some(duplicate.first),
+            ..DocFinding::new(
+                Rule::DuplicateKey,
+                duplicate.pointer,
+                format!("duplicate key `{}`", duplicate.name),
+            )
+            .help("keep one of them: parsers disagree on which one wins")
+            .at(duplicate.second)
+        });
     }
 }
 
@@ -329,17 +308,17 @@ fn schema() -> &'static Value {
         .get_or_init(|| kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12))
 }
 
-fn schema_findings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     for error in validator().iter_errors(value) {
         let pointer = error.instance_path().as_str().to_owned();
-        let node = lookup(tree, &pointer);
+        let node = tree.lookup(&pointer);
         let instance = error.instance();
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
                     let mut member = pointer.clone();
                     kaleyra_wa::pointer::push_token(&mut member, key);
-                    let span = lookup(tree, &member).map_or(0..0, |n| n.key_or_value());
+                    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
                     let finding =
                         DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`"))
                             .at(span);
@@ -529,7 +508,7 @@ fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     }
 }
 
-fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
+fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     let Some(extra) = value.get("extra_info") else {
         return;
     };
@@ -538,7 +517,7 @@ fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
         return;
     };
     for violation in extra.warnings() {
-        let span = lookup(tree, &violation.pointer).map_or(0..0, |n| n.value());
+        let span = tree.lookup(&violation.pointer).map_or(0..0, |n| n.value());
         let finding = from_violation(violation);
         let finding = match finding.rule {
             Rule::UnknownWaSource => finding.help(format!(
@@ -558,7 +537,7 @@ fn warnings(value: &Value, tree: &ast::Value<'_>, out: &mut Vec<DocFinding>) {
 fn safety_net(
     body: &[u8],
     typed: Option<&SendRequest>,
-    tree: &ast::Value<'_>,
+    tree: &Spans<'_>,
     out: &mut Vec<DocFinding>,
 ) {
     let violations: Vec<DocFinding> = match typed {
@@ -583,7 +562,9 @@ fn safety_net(
         },
     };
     for finding in violations {
-        let span = lookup(tree, &finding.pointer).map_or(0..0, |n| n.key_or_value());
+        let span = tree
+            .lookup(&finding.pointer)
+            .map_or(0..0, |n| n.key_or_value());
         out.push(finding.at(span));
     }
 }

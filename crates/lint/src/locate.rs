@@ -1,19 +1,66 @@
 //! Places: from a JSON pointer to a byte span in the source, and from a byte offset to a
 //! line and a column in Unicode code points.
+//!
+//! [`Spans`] is a span index built by one scan over text that `serde_json` has already
+//! accepted: the scanner need not validate anything (the grammar is known to hold), so it only
+//! follows the structure, skipping string contents with `memchr`. It records where every
+//! value (and every member's key) is, and the duplicate keys of each object, which a parser
+//! building a map cannot report.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
+/// No node (the root's parent).
+const NONE: usize = usize::MAX;
 
-/// A member or element found in the span-aware tree.
+/// One value of the document, in document order (pre-order: a container comes before its
+/// members or elements).
 #[derive(Clone, Debug)]
-pub struct Node<'a> {
+struct Entry {
+    /// The member's key, quotes included; `None` for an array element or the root.
     key: Option<Range<usize>>,
-    value: &'a ast::Value<'a>,
+    /// The value's text: a whole object or array with its brackets, a string with its quotes.
+    value: Range<usize>,
+    /// One past the last entry of this value's subtree: its first child (if any) is the next
+    /// entry, and each child's `end` is the index of its next sibling.
+    end: usize,
+    /// The container holding this value ([`NONE`] for the root).
+    parent: usize,
 }
 
-impl<'a> Node<'a> {
+/// Spans of every value and key of a JSON text, and its duplicate keys.
+#[derive(Clone, Debug)]
+pub struct Spans<'t> {
+    text: &'t str,
+    entries: Vec<Entry>,
+    /// (first, second) entries of each duplicate key, the second being a later member of the
+    /// same object with the same (unescaped) name.
+    duplicates: Vec<(usize, usize)>,
+}
+
+/// A duplicate key found by [`Spans::new`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    /// JSON pointer of the member.
+    pub pointer: String,
+    /// The key, unescaped.
+    pub name: String,
+    /// The first occurrence's key, quotes included.
+    pub first: Range<usize>,
+    /// The later occurrence's key, quotes included.
+    pub second: Range<usize>,
+}
+
+/// A member or element found in the span index.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    text: &'a str,
+    key: Option<Range<usize>>,
+    value: Range<usize>,
+}
+
+impl Node<'_> {
     /// The span of the member's key (with its quotes) if it is a member, else of the value.
     pub fn key_or_value(&self) -> Range<usize> {
         self.key.clone().unwrap_or_else(|| self.value())
@@ -21,59 +68,323 @@ impl<'a> Node<'a> {
 
     /// The span of the value.
     pub fn value(&self) -> Range<usize> {
-        let range = self.value.range();
-        range.start..range.end
+        self.value.clone()
     }
 
     /// The span of the value's first character (an object's `{`).
     pub fn opening(&self) -> Range<usize> {
-        let start = self.value.range().start;
-        start..start + 1
+        self.value.start..self.value.start + 1
     }
 
     /// The span of `range` (a byte range in the unescaped string value) inside the string
     /// literal; the whole literal when the literal has escapes (the ranges then differ).
     pub fn string_part(&self, range: Range<usize>) -> Range<usize> {
-        match self.value {
-            ast::Value::StringLit(lit)
-                if lit.range.end - lit.range.start == lit.value.len() + 2 =>
-            {
-                let start = lit.range.start + 1;
-                start + range.start..start + range.end
-            }
-            _ => self.value(),
+        let literal = &self.text.as_bytes()[self.value.clone()];
+        if literal.first() == Some(&b'"') && memchr::memchr(b'\\', literal).is_none() {
+            let start = self.value.start + 1;
+            start + range.start..start + range.end
+        } else {
+            self.value()
         }
     }
 }
 
-/// The node at `pointer`; for a duplicated key, the last one (as `serde_json` keeps it).
-pub fn lookup<'a>(tree: &'a ast::Value<'a>, pointer: &str) -> Option<Node<'a>> {
-    let mut node = Node {
-        key: None,
-        value: tree,
-    };
-    for token in kaleyra_wa::pointer::tokens(pointer) {
-        node = match node.value {
-            ast::Value::Object(object) => {
-                let prop = object
-                    .properties
-                    .iter()
-                    .rev()
-                    .find(|p| p.name.as_str() == token)?;
-                let key = prop.name.range();
-                Node {
-                    key: Some(key.start..key.end),
-                    value: &prop.value,
+impl<'t> Spans<'t> {
+    /// Indexes `text`, a JSON text that `serde_json` accepted. `None` if the scan meets
+    /// something JSON does not allow, which such a text cannot hold: the caller reports it.
+    pub fn new(text: &'t str) -> Option<Self> {
+        let mut scan = Scan {
+            text,
+            bytes: text.as_bytes(),
+            entries: Vec::with_capacity(64),
+            duplicates: Vec::new(),
+            children: Vec::new(),
+        };
+        scan.document()?;
+        Some(Spans {
+            text,
+            entries: scan.entries,
+            duplicates: scan.duplicates,
+        })
+    }
+
+    /// The node at `pointer`; for a duplicated key, the last one (as `serde_json` keeps it).
+    pub fn lookup(&self, pointer: &str) -> Option<Node<'t>> {
+        let mut current = 0;
+        self.entries.first()?;
+        for token in kaleyra_wa::pointer::tokens(pointer) {
+            let entry = &self.entries[current];
+            current = match self.text.as_bytes().get(entry.value.start)? {
+                b'{' => self
+                    .children(current)
+                    .filter(|child| self.key_name(*child).as_deref() == Some(token.as_str()))
+                    .last()?,
+                b'[' => self.children(current).nth(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        let entry = &self.entries[current];
+        Some(Node {
+            text: self.text,
+            key: entry.key.clone(),
+            value: entry.value.clone(),
+        })
+    }
+
+    /// Every duplicate key, in document order of the later occurrence's object.
+    pub fn duplicates(&self) -> impl Iterator<Item = Duplicate> + '_ {
+        self.duplicates.iter().map(|&(first, second)| Duplicate {
+            pointer: self.pointer(second),
+            name: self.key_name(second).unwrap_or_default().into_owned(),
+            first: self.entries[first].key.clone().unwrap_or_default(),
+            second: self.entries[second].key.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The entries directly inside entry `index` (members or elements), in order.
+    fn children(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = self.entries[index].end;
+        let first = (index + 1 < end).then_some(index + 1);
+        std::iter::successors(first, move |child| {
+            let next = self.entries[*child].end;
+            (next < end).then_some(next)
+        })
+    }
+
+    /// The unescaped key of entry `index`, if it is a member.
+    fn key_name(&self, index: usize) -> Option<Cow<'t, str>> {
+        let key = self.entries[index].key.clone()?;
+        Some(unescape(&self.text[key]))
+    }
+
+    /// The JSON pointer of entry `index`.
+    fn pointer(&self, index: usize) -> String {
+        let mut tokens = Vec::new();
+        let mut current = index;
+        while let Some(entry) = self.entries.get(current)
+            && entry.parent != NONE
+        {
+            let token = match self.key_name(current) {
+                Some(name) => name.into_owned(),
+                None => self
+                    .children(entry.parent)
+                    .position(|child| child == current)
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            tokens.push(token);
+            current = entry.parent;
+        }
+        let mut pointer = String::new();
+        for token in tokens.iter().rev() {
+            kaleyra_wa::pointer::push_token(&mut pointer, token);
+        }
+        pointer
+    }
+}
+
+/// The text of a string literal (quotes included), unescaped.
+fn unescape(literal: &str) -> Cow<'_, str> {
+    let inner = literal
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(literal);
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    // The literal was accepted by serde_json, so it decodes; should it not, keep it raw.
+    serde_json::from_str::<String>(literal).map_or(Cow::Borrowed(inner), Cow::Owned)
+}
+
+/// The scanner behind [`Spans::new`].
+struct Scan<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    entries: Vec<Entry>,
+    duplicates: Vec<(usize, usize)>,
+    /// Scratch: the members of the object being closed.
+    children: Vec<usize>,
+}
+
+impl Scan<'_> {
+    /// Scans the one value of the document, with whitespace around it. Iterative, so that
+    /// the depth of the document does not matter.
+    fn document(&mut self) -> Option<()> {
+        // The containers open around the current position.
+        let mut open: Vec<usize> = Vec::new();
+        let mut pos = self.whitespace(0);
+        // The key of the member whose value comes next.
+        let mut key = None;
+        loop {
+            // A value starts at `pos`.
+            let parent = open.last().copied().unwrap_or(NONE);
+            let index = self.entries.len();
+            let start = pos;
+            let mut closed_at = None;
+            match *self.bytes.get(pos)? {
+                opening @ (b'{' | b'[') => {
+                    self.entries.push(Entry {
+                        key: key.take(),
+                        value: start..start,
+                        end: NONE,
+                        parent,
+                    });
+                    open.push(index);
+                    pos = self.whitespace(pos + 1);
+                    let closing = if opening == b'{' { b'}' } else { b']' };
+                    if self.bytes.get(pos) == Some(&closing) {
+                        // Empty: closed below, as any container.
+                        closed_at = Some(pos);
+                    } else {
+                        if opening == b'{' {
+                            let (next, member) = self.key(pos)?;
+                            pos = next;
+                            key = Some(member);
+                        }
+                        continue;
+                    }
+                }
+                b'"' => {
+                    pos = self.string_end(pos)?;
+                    self.leaf(key.take(), start..pos, parent);
+                }
+                _ => {
+                    // A number, `true`, `false` or `null`: up to the next delimiter.
+                    pos = self.bytes[pos..]
+                        .iter()
+                        .position(|b| {
+                            matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')
+                        })
+                        .map_or(self.bytes.len(), |n| pos + n);
+                    if pos == start {
+                        return None;
+                    }
+                    self.leaf(key.take(), start..pos, parent);
                 }
             }
-            ast::Value::Array(array) => Node {
-                key: None,
-                value: array.elements.get(token.parse::<usize>().ok()?)?,
-            },
-            _ => return None,
-        };
+            // After a value: close containers, or step over a comma to the next value.
+            loop {
+                let at = match closed_at.take() {
+                    Some(at) => at,
+                    None => {
+                        pos = self.whitespace(pos);
+                        let Some(&top) = open.last() else {
+                            // The document's value is complete: only whitespace may follow.
+                            return (pos == self.bytes.len()).then_some(());
+                        };
+                        match *self.bytes.get(pos)? {
+                            b',' => {
+                                pos = self.whitespace(pos + 1);
+                                if self.bytes.get(self.entries[top].value.start) == Some(&b'{') {
+                                    let (next, member) = self.key(pos)?;
+                                    pos = next;
+                                    key = Some(member);
+                                }
+                                break;
+                            }
+                            b'}' | b']' => pos,
+                            _ => return None,
+                        }
+                    }
+                };
+                let top = open.pop()?;
+                self.entries[top].value.end = at + 1;
+                self.entries[top].end = self.entries.len();
+                if self.bytes[at] == b'}' {
+                    self.find_duplicates(top);
+                }
+                pos = at + 1;
+            }
+        }
     }
-    Some(node)
+
+    fn leaf(&mut self, key: Option<Range<usize>>, value: Range<usize>, parent: usize) {
+        let index = self.entries.len();
+        self.entries.push(Entry {
+            key,
+            value,
+            end: index + 1,
+            parent,
+        });
+    }
+
+    /// A member's key at `pos` and the colon after it: the position of its value and the
+    /// key's span.
+    fn key(&self, pos: usize) -> Option<(usize, Range<usize>)> {
+        if self.bytes.get(pos) != Some(&b'"') {
+            return None;
+        }
+        let end = self.string_end(pos)?;
+        let colon = self.whitespace(end);
+        if self.bytes.get(colon) != Some(&b':') {
+            return None;
+        }
+        Some((self.whitespace(colon + 1), pos..end))
+    }
+
+    /// One past the closing quote of the string literal starting at `pos`.
+    fn string_end(&self, pos: usize) -> Option<usize> {
+        let mut at = pos + 1;
+        loop {
+            at += memchr::memchr2(b'"', b'\\', self.bytes.get(at..)?)?;
+            if self.bytes[at] == b'"' {
+                return Some(at + 1);
+            }
+            // A backslash escapes the next byte (`\uXXXX` goes on with hex digits).
+            at += 2;
+        }
+    }
+
+    fn whitespace(&self, mut pos: usize) -> usize {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(pos) {
+            pos += 1;
+        }
+        pos
+    }
+
+    /// Records the duplicate keys among the members of the object at entry `object`.
+    fn find_duplicates(&mut self, object: usize) {
+        let mut children = std::mem::take(&mut self.children);
+        children.clear();
+        let end = self.entries[object].end;
+        let mut child = object + 1;
+        while child < end {
+            children.push(child);
+            child = self.entries[child].end;
+        }
+        let text = self.text;
+        let entries = &self.entries;
+        // Every member has a key; its span starts and ends at quotes, so at char boundaries.
+        let name = |index: usize| {
+            let key = entries[index].key.clone().unwrap_or_default();
+            unescape(text.get(key).unwrap_or_default())
+        };
+        // Few members: compare each with the ones before; many: a map of first occurrences.
+        if children.len() <= 16 {
+            for (i, &second) in children.iter().enumerate() {
+                let second_name = name(second);
+                if let Some(&first) = children[..i]
+                    .iter()
+                    .find(|first| name(**first) == second_name)
+                {
+                    self.duplicates.push((first, second));
+                }
+            }
+        } else {
+            let mut seen = HashMap::with_capacity(children.len());
+            for &child in &children {
+                match seen.entry(name(child)) {
+                    std::collections::hash_map::Entry::Occupied(first) => {
+                        self.duplicates.push((*first.get(), child))
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(child);
+                    }
+                }
+            }
+        }
+        self.children = children;
+    }
 }
 
 /// Line starts of a text, for turning byte offsets into lines and columns.
@@ -129,5 +440,64 @@ mod tests {
         assert_eq!(index.position(colon), (2, 7));
         assert_eq!(&text[index.line_range(2)], "  \"é😀\": 1,".as_bytes());
         assert_eq!(index.position(text.len()), (4, 2));
+    }
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = r#" {"a": [1, {"b\u0022c": "x\ny", "": {}}, []], "d/e": -1.5e3 ,"a":"é"} "#;
+        let spans = Spans::new(text).unwrap();
+        let span = |pointer: &str| {
+            let node = spans.lookup(pointer).unwrap();
+            (&text[node.key_or_value()], &text[node.value()])
+        };
+        assert_eq!(span(""), (text.trim(), text.trim()));
+        // The last of two duplicate keys, as serde_json keeps it.
+        assert_eq!(span("/a"), (r#""a""#, r#""é""#));
+        assert_eq!(span("/d~1e"), (r#""d/e""#, "-1.5e3"));
+        assert!(spans.lookup("/a/0").is_none());
+        assert!(spans.lookup("/x").is_none());
+        let duplicates: Vec<_> = spans.duplicates().collect();
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(duplicates[0].pointer, "/a");
+        assert_eq!(&text[duplicates[0].first.clone()], r#""a""#);
+        assert_eq!(&text[duplicates[0].second.clone()], r#""a""#);
+        assert!(duplicates[0].first.start < duplicates[0].second.start);
+    }
+
+    #[test]
+    fn spans_inside_arrays_and_escaped_keys() {
+        let text = r#"[{"q\"": [true, null, "s"], "q\u0022": {}, "e": []}]"#;
+        let spans = Spans::new(text).unwrap();
+        let node = spans.lookup("/0/e").unwrap();
+        assert_eq!(&text[node.value()], "[]");
+        // `"q\""` and `"q\u0022"` are the same key once unescaped: the last one is kept.
+        assert_eq!(&text[spans.lookup("/0/q\"").unwrap().value()], "{}");
+        let duplicates: Vec<_> = spans.duplicates().collect();
+        assert_eq!(duplicates.len(), 1);
+        assert_eq!(duplicates[0].pointer, "/0/q\"");
+        assert_eq!(duplicates[0].name, "q\"");
+        // A part of a string: inside the quotes when there is no escape.
+        let text = r#"{"to": "12,034"}"#;
+        let node = Spans::new(text).unwrap().lookup("/to").unwrap();
+        assert_eq!(&text[node.string_part(2..5)], ",03");
+        let opening = node.opening();
+        assert_eq!(&text[opening], "\"");
+    }
+
+    #[test]
+    fn many_members_and_deep_nesting() {
+        let members: Vec<String> = (0..40).map(|i| format!("\"k{}\": {i}", i % 30)).collect();
+        let text = format!("{{{}}}", members.join(","));
+        let spans = Spans::new(&text).unwrap();
+        let duplicates: Vec<_> = spans.duplicates().collect();
+        assert_eq!(duplicates.len(), 10);
+        assert_eq!(duplicates[0].pointer, "/k0");
+        assert_eq!(&text[spans.lookup("/k0").unwrap().value()], "30");
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(Spans::new(&deep).is_some());
+        // Not JSON: the scanner says so rather than guess (serde_json rejects these first).
+        for bad in ["", "{", "[1,", "{\"a\" 1}", "{} x", "\"abc", "{1: 2}"] {
+            assert!(Spans::new(bad).is_none(), "{bad}");
+        }
     }
 }

@@ -352,21 +352,14 @@ fn run_counting(
     Ok(())
 }
 
-/// Reads and lints one JSON document: the record count (0 or 1) and the findings. Reads at
-/// most one byte past [`Options::max_file_size`]. Unlike `std::fs::read`, no `stat` for the
-/// size first: payload files are small, and on many small files that system call is a fifth
-/// of the reading cost.
-fn lint_json(name: &str, reader: impl Read, options: Options) -> (usize, Vec<Finding>) {
-    let mut bytes = Vec::with_capacity(16 << 10);
-    match reader
-        .take(options.max_file_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-    {
+/// Reads and lints one JSON document: the record count (0 or 1) and the findings.
+fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (usize, Vec<Finding>) {
+    match read_limited(&mut reader, options.max_file_size) {
         Err(error) => (0, vec![unreadable(name, &error.to_string())]),
-        Ok(_) if bytes.len() as u64 > options.max_file_size => {
+        Ok(bytes) if bytes.len() as u64 > options.max_file_size => {
             (0, vec![too_large(name, options.max_file_size)])
         }
-        Ok(_) => (1, lint_document(name, None, &bytes, 1, options)),
+        Ok(bytes) => (1, lint_document(name, None, &bytes, 1, options)),
     }
 }
 
@@ -391,6 +384,32 @@ fn too_large(name: &str, limit: u64) -> Finding {
 /// A size for people: `10.0 MiB`.
 fn size(bytes: u64) -> String {
     bytesize::ByteSize::b(bytes).display().iec().to_string()
+}
+
+/// Reads a whole input, but at most `limit + 1` bytes: `read` until it returns 0 (or the
+/// limit is passed). Payload files are small; on many of them, every system call counts.
+/// `std::fs::read`, and even `File::read_to_end`, first ask for the size (`statx`, then
+/// `lseek` for the position): two more calls per file.
+fn read_limited(reader: &mut impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = vec![0; cap.min(16 << 10)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            if len == cap {
+                break;
+            }
+            bytes.resize(len.saturating_mul(2).min(cap), 0);
+        }
+        match reader.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 /// Lints standard input or a JSON Lines file, emitting findings as chunks complete. Returns

@@ -146,9 +146,19 @@ fn lint(args: LintArgs) -> ExitCode {
     let format = Format::from(args.format);
     let stdout = io::stdout();
     let color = anstream::AutoStream::choice(&stdout);
-    let out = BufWriter::new(anstream::AutoStream::new(stdout.lock(), color));
+    let out: Box<dyn Write> = if color == anstream::ColorChoice::Never {
+        // Stripping writes each piece between escape codes on its own: buffer below it, or
+        // every piece is a system call (stdout flushes at each newline).
+        let buffered: Box<dyn Write> = Box::new(BufWriter::new(stdout.lock()));
+        Box::new(anstream::AutoStream::never(buffered))
+    } else {
+        Box::new(BufWriter::new(anstream::AutoStream::new(
+            stdout.lock(),
+            color,
+        )))
+    };
     let mut reporter =
-        kaleyra_wa_linter::reporter(format, Box::new(out), RenderOptions { quiet: args.quiet });
+        kaleyra_wa_linter::reporter(format, out, RenderOptions { quiet: args.quiet });
     let options = Options {
         snippets: format == Format::Human,
         max_file_size: args.max_file_size.as_u64(),

@@ -157,15 +157,21 @@ fn lint(args: LintArgs) -> ExitCode {
             color,
         )))
     };
-    let mut reporter =
-        kaleyra_wa_linter::reporter(format, out, RenderOptions { quiet: args.quiet });
+    let render_options = RenderOptions { quiet: args.quiet };
+    let mut reporter = kaleyra_wa_linter::reporter(format, out, render_options);
     let options = Options {
         snippets: format == Format::Human,
         max_file_size: args.max_file_size.as_u64(),
         max_line_length: usize::try_from(args.max_line_length.as_u64()).unwrap_or(usize::MAX),
     };
     let (summary, error) =
-        match kaleyra_wa_linter::run(&inputs, options, &mut |finding| reporter.finding(finding)) {
+        // Findings are rendered on the threads that lint them; the reporter only writes.
+        match kaleyra_wa_linter::run_prepared(
+            &inputs,
+            options,
+            &|finding| kaleyra_wa_linter::prepare(format, render_options, finding),
+            &mut |finding, prepared| reporter.prepared(finding, prepared),
+        ) {
             Ok(summary) => (summary, reporter.finish(&summary).err()),
             Err(stopped) => (stopped.summary, Some(stopped.error)),
         };

@@ -294,36 +294,71 @@ pub fn run(
     options: Options,
     emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
 ) -> Result<Summary, Interrupted> {
+    run_prepared(inputs, options, &|_| (), &mut |finding, ()| emit(finding))
+}
+
+/// Lints every input as [`run`] does, and calls `prepare` on each finding on the thread that
+/// found it, in parallel: work per finding that needs no writer (rendering it, see
+/// [`render::prepare`](crate::render::prepare)) is then not left to the serial `emit`, which
+/// gets each finding, in order, with what `prepare` made of it.
+pub fn run_prepared<T: Send>(
+    inputs: &[Input],
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
+) -> Result<Summary, Interrupted> {
     let mut summary = Summary::default();
-    match run_counting(inputs, options, &mut summary, emit) {
+    match run_counting(inputs, options, prepare, &mut summary, emit) {
         Ok(()) => Ok(summary),
         Err(error) => Err(Interrupted { error, summary }),
     }
 }
 
-fn run_counting(
+/// An input's record count and its findings, each with what `prepare` made of it.
+type Linted<T> = (usize, Vec<(Finding, T)>);
+
+/// Pairs each finding with what `prepare` makes of it.
+fn prepared<T>(
+    findings: Vec<Finding>,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+) -> Vec<(Finding, T)> {
+    findings
+        .into_iter()
+        .map(|finding| {
+            let prepared = prepare(&finding);
+            (finding, prepared)
+        })
+        .collect()
+}
+
+fn run_counting<T: Send>(
     inputs: &[Input],
     options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
-    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
 ) -> io::Result<()> {
-    // Small inputs are linted a batch at a time in parallel, then emitted in order; the next
-    // batch is linted while one is written (rendering is serial).
+    // Small inputs are linted (and their findings prepared) a batch at a time in parallel,
+    // then emitted in order; the next batch is linted while one is written (writing is
+    // serial).
     const BATCH: usize = 256;
-    let lint_batch = |batch: &[Input]| -> Vec<Option<(usize, Vec<Finding>)>> {
+    let lint_batch = |batch: &[Input]| -> Vec<Option<Linted<T>>> {
         batch
             .par_iter()
-            .map(|input| match input {
-                Input::File {
-                    path,
-                    name,
-                    format: InputFormat::Json,
-                } => Some(match File::open(path) {
-                    Ok(file) => lint_json(name, file, options),
-                    Err(error) => (0, vec![unreadable(name, &error.to_string())]),
-                }),
-                Input::Unreadable { name, reason } => Some((0, vec![unreadable(name, reason)])),
-                _ => None,
+            .map(|input| {
+                let (records, findings) = match input {
+                    Input::File {
+                        path,
+                        name,
+                        format: InputFormat::Json,
+                    } => match File::open(path) {
+                        Ok(file) => lint_json(name, file, options),
+                        Err(error) => (0, vec![unreadable(name, &error.to_string())]),
+                    },
+                    Input::Unreadable { name, reason } => (0, vec![unreadable(name, reason)]),
+                    _ => return None,
+                };
+                Some((records, prepared(findings, prepare)))
             })
             .collect()
     };
@@ -340,15 +375,19 @@ fn run_counting(
                 summary.files += 1;
                 let (records, findings) = match result {
                     Some(result) => result,
-                    None => lint_streamed(input, options, summary, emit)?,
+                    None => {
+                        let (records, findings) =
+                            lint_streamed(input, options, prepare, summary, emit)?;
+                        (records, prepared(findings, prepare))
+                    }
                 };
                 summary.records += records;
-                for finding in &findings {
+                for (finding, prepared) in findings {
                     if finding.rule == Rule::Unreadable {
                         summary.unreadable += 1;
                     }
-                    summary.count(finding);
-                    emit(finding)?;
+                    summary.count(&finding);
+                    emit(&finding, prepared)?;
                 }
             }
             Ok::<(), io::Error>(())
@@ -420,11 +459,12 @@ fn read_limited(reader: &mut impl Read, limit: u64) -> io::Result<Vec<u8>> {
 
 /// Lints standard input or a JSON Lines file, emitting findings as chunks complete. Returns
 /// the record count and findings still to emit (an unreadable input's).
-fn lint_streamed(
+fn lint_streamed<T: Send>(
     input: &Input,
     options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
-    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
 ) -> io::Result<(usize, Vec<Finding>)> {
     let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
         Input::File { path, name, format } => (
@@ -442,11 +482,11 @@ fn lint_streamed(
     match format {
         InputFormat::Json => Ok(lint_json(name, reader, options)),
         InputFormat::JsonLines => {
-            let mut emit_counted = |finding: &Finding| {
+            let mut emit_counted = |finding: &Finding, prepared: T| {
                 summary.count(finding);
-                emit(finding)
+                emit(finding, prepared)
             };
-            match lint_json_lines(name, reader, options, &mut emit_counted) {
+            match lint_json_lines(name, reader, options, prepare, &mut emit_counted) {
                 Ok(records) => Ok((records, Vec::new())),
                 Err(LinesError::Read(error, records)) => {
                     Ok((records, vec![unreadable(name, &error.to_string())]))
@@ -467,19 +507,21 @@ enum LinesError {
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
 
-fn lint_json_lines(
+fn lint_json_lines<T: Send>(
     name: &str,
     reader: Box<dyn Read>,
     options: Options,
-    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
 ) -> Result<usize, LinesError> {
     let mut reader = BufReader::with_capacity(CHUNK, reader);
     let mut records = 0;
     let mut line_number = 1;
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
-    // The previous chunk's findings, written while this chunk is linted: writing (rendering
-    // snippets) is serial, and would otherwise leave the other cores idle.
-    let mut pending: Vec<(bool, Vec<Finding>)> = Vec::new();
+    // The previous chunk's findings, written while this chunk is linted: writing is serial,
+    // and would otherwise leave the other cores idle. (The costly part of writing, rendering
+    // snippets, is done by `prepare`, in parallel.)
+    let mut pending: Vec<(bool, Vec<(Finding, T)>)> = Vec::new();
     loop {
         let eof = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
             Ok(eof) => eof,
@@ -519,7 +561,7 @@ fn lint_json_lines(
                     .par_iter()
                     .map(|(number, range)| {
                         let line = &buffer[range.clone()];
-                        if line.len() > options.max_line_length {
+                        let (is_record, findings) = if line.len() > options.max_line_length {
                             (true, vec![too_long(name, *number, options.max_line_length)])
                         } else if line.iter().all(u8::is_ascii_whitespace) {
                             (false, Vec::new())
@@ -528,7 +570,8 @@ fn lint_json_lines(
                                 true,
                                 lint_document(name, Some(*number), line, *number, options),
                             )
-                        }
+                        };
+                        (is_record, prepared(findings, prepare))
                     })
                     .collect();
             });
@@ -591,15 +634,15 @@ fn fill_chunk(
 }
 
 /// Emits one chunk's findings in order, counting its records.
-fn emit_chunk(
-    results: Vec<(bool, Vec<Finding>)>,
+fn emit_chunk<T>(
+    results: Vec<(bool, Vec<(Finding, T)>)>,
     records: &mut usize,
-    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
 ) -> io::Result<()> {
     for (is_record, findings) in results {
         *records += usize::from(is_record);
-        for finding in &findings {
-            emit(finding)?;
+        for (finding, prepared) in findings {
+            emit(&finding, prepared)?;
         }
     }
     Ok(())

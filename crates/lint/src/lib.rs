@@ -27,5 +27,6 @@ pub mod render;
 
 pub use engine::{
     Finding, Input, InputFormat, Options, Region, Snippet, Summary, discover, lint_document, run,
+    run_prepared,
 };
-pub use render::{Format, RenderOptions, Reporter, reporter};
+pub use render::{Format, Prepared, RenderOptions, Reporter, prepare, reporter};

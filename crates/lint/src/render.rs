@@ -30,6 +30,13 @@ pub enum Format {
 pub trait Reporter {
     /// Writes one finding.
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
+    /// Writes one finding, given what [`prepare`] made of it (on any thread) for this
+    /// reporter's format and options; the same output as [`Reporter::finding`].
+    fn prepared(&mut self, finding: &Finding, prepared: Prepared) -> io::Result<()> {
+        // Only the human format prepares anything.
+        let _ = prepared;
+        self.finding(finding)
+    }
     /// Writes what comes after the findings (a summary, closing brackets).
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -56,6 +63,21 @@ pub fn reporter<'w>(
     }
 }
 
+/// A finding's output, made ahead of writing by [`prepare`]: for the human format, its
+/// rendered text (the costly part of writing it: the source excerpt); nothing for the others.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared(Option<String>);
+
+/// Prepares `finding` for a reporter of `format` with `options`: renders it for the human
+/// format, nothing for the others. It needs no writer, so it can run on the threads that lint
+/// ([`run_prepared`](crate::run_prepared)); pass the result to [`Reporter::prepared`].
+pub fn prepare(format: Format, options: RenderOptions, finding: &Finding) -> Prepared {
+    match format {
+        Format::Human => Prepared(Some(human(finding, options))),
+        Format::Json | Format::Sarif | Format::Github => Prepared(None),
+    }
+}
+
 struct Human<'w> {
     out: Box<dyn Write + 'w>,
     options: RenderOptions,
@@ -63,56 +85,14 @@ struct Human<'w> {
 
 impl Reporter for Human<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        if self.options.quiet && finding.severity() == Severity::Warning {
-            return Ok(());
+        self.out.write_all(human(finding, self.options).as_bytes())
+    }
+
+    fn prepared(&mut self, finding: &Finding, prepared: Prepared) -> io::Result<()> {
+        match prepared {
+            Prepared(Some(text)) => self.out.write_all(text.as_bytes()),
+            Prepared(None) => self.finding(finding),
         }
-        let level = match finding.severity() {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
-        let title = level
-            .primary_title(finding.message.as_str())
-            .id(finding.rule.code());
-        let snippet = finding
-            .snippet
-            .as_ref()
-            .filter(|snippet| snippet.text.len() <= MAX_SNIPPET_BYTES);
-        let mut group = match (snippet, &finding.region) {
-            (Some(snippet), _) => {
-                let mut source = Snippet::source(snippet.text.as_str())
-                    .line_start(snippet.line_start)
-                    .path(finding.file.as_str())
-                    .annotation(
-                        AnnotationKind::Primary
-                            .span(snippet.span.clone())
-                            .label(finding.rule.name()),
-                    );
-                if let Some(related) = &snippet.related {
-                    source = source.annotation(
-                        AnnotationKind::Context
-                            .span(related.clone())
-                            .label("first defined here"),
-                    );
-                }
-                Group::with_title(title).element(source)
-            }
-            (None, Some(region)) => Group::with_title(title).element(
-                Origin::path(finding.file.as_str())
-                    .line(region.line)
-                    .char_column(region.column),
-            ),
-            (None, None) => Group::with_title(title).element(Origin::path(finding.file.as_str())),
-        };
-        let note;
-        if !finding.pointer.is_empty() {
-            note = format!("at {}", finding.pointer);
-            group = group.element(Level::NOTE.message(note.as_str()));
-        }
-        if let Some(help) = &finding.help {
-            group = group.element(Level::HELP.message(help.as_str()));
-        }
-        let rendered = Renderer::styled().render(&[group]);
-        writeln!(self.out, "{rendered}\n")
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -121,6 +101,62 @@ impl Reporter for Human<'_> {
         }
         self.out.flush()
     }
+}
+
+/// One finding in the human format, styled with ANSI colours, with the blank line after it;
+/// empty when `options` hide it (a warning, when quiet).
+fn human(finding: &Finding, options: RenderOptions) -> String {
+    if options.quiet && finding.severity() == Severity::Warning {
+        return String::new();
+    }
+    let level = match finding.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.rule.code());
+    let snippet = finding
+        .snippet
+        .as_ref()
+        .filter(|snippet| snippet.text.len() <= MAX_SNIPPET_BYTES);
+    let mut group = match (snippet, &finding.region) {
+        (Some(snippet), _) => {
+            let mut source = Snippet::source(snippet.text.as_str())
+                .line_start(snippet.line_start)
+                .path(finding.file.as_str())
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(snippet.span.clone())
+                        .label(finding.rule.name()),
+                );
+            if let Some(related) = &snippet.related {
+                source = source.annotation(
+                    AnnotationKind::Context
+                        .span(related.clone())
+                        .label("first defined here"),
+                );
+            }
+            Group::with_title(title).element(source)
+        }
+        (None, Some(region)) => Group::with_title(title).element(
+            Origin::path(finding.file.as_str())
+                .line(region.line)
+                .char_column(region.column),
+        ),
+        (None, None) => Group::with_title(title).element(Origin::path(finding.file.as_str())),
+    };
+    let note;
+    if !finding.pointer.is_empty() {
+        note = format!("at {}", finding.pointer);
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    if let Some(help) = &finding.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let mut rendered = Renderer::styled().render(&[group]);
+    rendered.push_str("\n\n");
+    rendered
 }
 
 /// Source excerpts longer than this (a 50 MB string on one line) are not shown: rendering

@@ -410,19 +410,17 @@ fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (usize, Vec
 
 fn too_large(name: &str, limit: u64) -> Finding {
     Finding {
-        file: name.to_owned(),
-        record: None,
-        region: None,
-        pointer: String::new(),
-        rule: Rule::Limit,
-        message: format!(
-            "the file is larger than {} ({limit} bytes); it was not checked",
-            size(limit)
-        ),
         help: Some(
             "a request is a few kilobytes; to check it anyway, raise --max-file-size".into(),
         ),
-        snippet: None,
+        ..whole_input(
+            name,
+            Rule::Limit,
+            format!(
+                "the file is larger than {} ({limit} bytes); it was not checked",
+                size(limit)
+            ),
+        )
     }
 }
 
@@ -650,7 +648,6 @@ fn emit_chunk<T>(
 
 fn too_long(name: &str, line: usize, limit: usize) -> Finding {
     Finding {
-        file: name.to_owned(),
         record: Some(line),
         region: Some(Region {
             line,
@@ -658,27 +655,34 @@ fn too_long(name: &str, line: usize, limit: usize) -> Finding {
             end_line: line,
             end_column: 2,
         }),
-        pointer: String::new(),
-        rule: Rule::Limit,
-        message: format!(
-            "the line is longer than {} ({limit} bytes); it was not checked",
-            size(limit as u64)
-        ),
         help: Some(
             "a request is a few kilobytes; to check it anyway, raise --max-line-length".into(),
         ),
-        snippet: None,
+        ..whole_input(
+            name,
+            Rule::Limit,
+            format!(
+                "the line is longer than {} ({limit} bytes); it was not checked",
+                size(limit as u64)
+            ),
+        )
     }
 }
 
 fn unreadable(name: &str, reason: &str) -> Finding {
+    whole_input(name, Rule::Unreadable, format!("cannot read: {reason}"))
+}
+
+/// A finding about an input as a whole (it could not be read or checked): no place, no
+/// pointer.
+fn whole_input(name: &str, rule: Rule, message: String) -> Finding {
     Finding {
         file: name.to_owned(),
         record: None,
         region: None,
         pointer: String::new(),
-        rule: Rule::Unreadable,
-        message: format!("cannot read: {reason}"),
+        rule,
+        message,
         help: None,
         snippet: None,
     }

@@ -22,12 +22,12 @@ ROOT=$PWD
 RUNS=${RUNS:-10}
 SCHEMA=$ROOT/schemas/send-request.schema.json
 CORPUS=$ROOT/target/bench-corpus
-LINT=$ROOT/target/release/kaleyra-wa-lint
+LINT=$ROOT/target/release-lto/kaleyra-wa-lint
 
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
 
 echo "== build"
-cargo build --release --quiet
+cargo build --profile release-lto --quiet
 if [[ ! -f $CORPUS/requests.jsonl ]]; then
     cargo xtask bench-corpus --out "$CORPUS"
 fi

@@ -56,7 +56,7 @@ fn main() {
         snippets: true,
         ..Options::default()
     };
-    let lint = |text: &[u8], options| lint_document("r.json", None, text, 1, options);
+    let lint = |text: &[u8], options| lint_document("r.json", None, text, 1, options).findings;
     assert!(lint(VALID.as_bytes(), plain).is_empty());
     let mut valid = || lint(VALID.as_bytes(), plain);
     let mut group = common::group(&mut c, "lint", VALID.len());

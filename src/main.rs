@@ -170,7 +170,7 @@ fn lint(args: LintArgs) -> ExitCode {
             &inputs,
             options,
             &|finding| kaleyra_wa_linter::prepare(format, render_options, finding),
-            &mut |finding, prepared| reporter.prepared(finding, prepared),
+            &mut |event| reporter.event(event),
         ) {
             Ok(summary) => (summary, reporter.finish(&summary).err()),
             Err(stopped) => (stopped.summary, Some(stopped.error)),

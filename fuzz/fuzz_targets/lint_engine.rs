@@ -19,12 +19,12 @@ fuzz_target!(|data: &[u8]| {
         snippets: true,
         ..Options::default()
     };
-    let findings = lint_document("fuzz.json", None, data, 1, with_snippets);
+    let findings = lint_document("fuzz.json", None, data, 1, with_snippets).findings;
     assert_findings(&findings, data, None, 1);
     assert_agreement(data, &findings, &core_verdict(data));
 
     // Snippets are the only difference the option makes.
-    let plain = lint_document("fuzz.json", None, data, 1, Options::default());
+    let plain = lint_document("fuzz.json", None, data, 1, Options::default()).findings;
     let stripped: Vec<_> = findings
         .iter()
         .cloned()

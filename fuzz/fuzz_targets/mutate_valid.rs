@@ -28,14 +28,14 @@ fuzz_target!(|plan: Plan| {
         snippets: true,
         ..Options::default()
     };
-    let findings = lint_document("mutated.json", None, &bytes, 1, options);
+    let findings = lint_document("mutated.json", None, &bytes, 1, options).findings;
     assert_findings(&findings, &bytes, None, 1);
     assert_agreement(&bytes, &findings, &verdict);
     render_all(&findings);
 
     // As record 3 of a JSON Lines file: the same findings, three lines down.
     if !bytes.contains(&b'\n') {
-        let record = lint_document("mutated.jsonl", Some(3), &bytes, 3, options);
+        let record = lint_document("mutated.jsonl", Some(3), &bytes, 3, options).findings;
         assert_findings(&record, &bytes, Some(3), 3);
         assert_eq!(record.len(), findings.len());
         for (r, f) in record.iter().zip(&findings) {

@@ -294,7 +294,7 @@ pub fn lint_as_json_lines(name: &str, bytes: &[u8], options: Options) -> Vec<Fin
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let findings = lint_document(name, Some(number), line, number, options);
+        let findings = lint_document(name, Some(number), line, number, options).findings;
         assert_findings(&findings, line, Some(number), number);
         assert_agreement(line, &findings, &core_verdict(line));
         all.extend(findings);

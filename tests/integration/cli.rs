@@ -153,9 +153,9 @@ pub(crate) fn check_contract(report: &Value) {
     assert_eq!(report["version"], 1);
     assert_eq!(
         keys(&report["summary"]),
-        set(&["files", "records", "errors", "warnings"])
+        set(&["files", "records", "errors", "warnings", "omitted"])
     );
-    for member in ["files", "records", "errors", "warnings"] {
+    for member in ["files", "records", "errors", "warnings", "omitted"] {
         assert!(report["summary"][member].is_u64(), "summary.{member}");
     }
     let findings = report["findings"].as_array().unwrap();
@@ -218,8 +218,16 @@ pub(crate) fn check_contract(report: &Value) {
         }
         assert!(!finding["message"].as_str().unwrap().is_empty());
     }
-    assert_eq!(report["summary"]["errors"], errors);
-    assert_eq!(report["summary"]["warnings"], warnings);
+    // Findings past a document's cap are counted, not listed.
+    let omitted = report["summary"]["omitted"].as_u64().unwrap();
+    let listed = report["summary"]["errors"].as_u64().unwrap()
+        + report["summary"]["warnings"].as_u64().unwrap()
+        - omitted;
+    assert_eq!(listed, errors + warnings);
+    if omitted == 0 {
+        assert_eq!(report["summary"]["errors"], errors);
+        assert_eq!(report["summary"]["warnings"], warnings);
+    }
 }
 
 /// `(file, record, line, column, code)` of every finding.
@@ -331,7 +339,7 @@ fn a_missing_path_exits_2_and_the_other_paths_are_still_linted() {
     );
     assert_eq!(
         report["summary"],
-        json!({"files": 3, "records": 2, "errors": 2, "warnings": 0})
+        json!({"files": 3, "records": 2, "errors": 2, "warnings": 0, "omitted": 0})
     );
     // Human output names the file too, and still ends with the summary.
     let human = run_in(dir.path(), &["missing.json", "bad.json"], None);
@@ -351,7 +359,7 @@ fn json_is_one_object_with_exactly_the_contract_members() {
     let report = run.report();
     assert_eq!(
         report["summary"],
-        json!({"files": 4, "records": 7, "errors": 11, "warnings": 1})
+        json!({"files": 4, "records": 7, "errors": 11, "warnings": 1, "omitted": 0})
     );
     let campaign = &report["findings"][0];
     assert_eq!(
@@ -394,7 +402,7 @@ fn json_with_nothing_found() {
     assert_eq!(
         run.report(),
         json!({"version": 1, "findings": [],
-               "summary": {"files": 1, "records": 1, "errors": 0, "warnings": 0}})
+               "summary": {"files": 1, "records": 1, "errors": 0, "warnings": 0, "omitted": 0}})
     );
 }
 
@@ -776,14 +784,16 @@ fn json_lines_records_lines_and_columns() {
     assert_eq!(run.code, Some(0));
     assert_eq!(
         run.report()["summary"],
-        json!({"files": 1, "records": 0, "errors": 0, "warnings": 0})
+        json!({"files": 1, "records": 0, "errors": 0, "warnings": 0, "omitted": 0})
     );
 }
 
 #[test]
 fn directories_are_walked_recursively_honouring_gitignore_and_extensions() {
     let bad = ERROR.as_bytes();
+    // A git repository (its `.gitignore` applies inside it, as git's does).
     let dir = tree(&[
+        (".git/HEAD", b"ref: refs/heads/main\n"),
         (".gitignore", b"ignored/\n*.skip.json\n"),
         ("a.json", bad),
         ("b/c/deep.jsonl", bad),
@@ -818,6 +828,39 @@ fn directories_are_walked_recursively_honouring_gitignore_and_extensions() {
     // A directory given as `sub/` or `./sub` names its files relative to how it was given.
     let run = run_in(dir.path(), &["--format", "json", "./b/c"], None);
     assert_eq!(run.report()["findings"][0]["file"], "b/c/deep.jsonl");
+}
+
+#[test]
+fn ignore_files_apply_inside_their_repository_only() {
+    let bad = ERROR.as_bytes();
+    // A home directory kept as a dotfiles repository ignores everything; a project inside it
+    // is a repository of its own, whose files git tracks.
+    let home = tree(&[
+        (".git/HEAD", b"ref: refs/heads/main\n"),
+        (".gitignore", b"*\n"),
+        ("project/.git/HEAD", b"ref: refs/heads/main\n"),
+        ("project/.gitignore", b"skip.json\n"),
+        ("project/a.json", bad),
+        ("project/skip.json", bad),
+        ("project/sub/b.json", bad),
+        ("loose/c.json", bad),
+    ]);
+    let files = |dir: &Path, args: &[&str]| -> Vec<String> {
+        let mut command = vec!["--format", "json"];
+        command.extend_from_slice(args);
+        let report = run_in(dir, &command, None).report();
+        places(&report).into_iter().map(|p| p.0).collect()
+    };
+    let project = home.path().join("project");
+    assert_eq!(files(&project, &[]), ["a.json", "sub/b.json"]);
+    assert_eq!(files(&project, &["sub"]), ["sub/b.json"]);
+    assert_eq!(
+        files(home.path(), &["project"]),
+        ["project/a.json", "project/sub/b.json"]
+    );
+    // Outside any repository, no `.gitignore` applies (as with ripgrep).
+    let outside = tree(&[(".gitignore", b"*.json\n"), ("c.json", bad)]);
+    assert_eq!(files(outside.path(), &[]), ["c.json"]);
 }
 
 #[test]
@@ -1277,9 +1320,11 @@ fn a_file_that_vanishes_between_discovery_and_linting() {
     std::fs::remove_file(dir.path().join("b.json")).unwrap();
     std::fs::remove_file(dir.path().join("c.jsonl")).unwrap();
     let mut found = Vec::new();
-    let summary = kaleyra_wa_linter::run(&inputs, Default::default(), &mut |f| {
-        let name = Path::new(&f.file).file_name().unwrap().to_owned();
-        found.push((name.to_string_lossy().into_owned(), f.rule.code()));
+    let summary = kaleyra_wa_linter::run(&inputs, Default::default(), &mut |event| {
+        if let kaleyra_wa_linter::Event::Finding(f, ()) = event {
+            let name = Path::new(&f.file).file_name().unwrap().to_owned();
+            found.push((name.to_string_lossy().into_owned(), f.rule.code()));
+        }
         Ok(())
     })
     .unwrap();

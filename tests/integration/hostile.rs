@@ -490,7 +490,9 @@ fn fuzz_regressions() {
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         let options = kaleyra_wa_linter::Options::default();
-        for finding in kaleyra_wa_linter::lint_document("x.jsonl", Some(3), &bytes, 3, options) {
+        for finding in
+            kaleyra_wa_linter::lint_document("x.jsonl", Some(3), &bytes, 3, options).findings
+        {
             let region = finding.region.unwrap();
             assert!(
                 region.line >= 3 && region.column >= 1,

@@ -159,11 +159,11 @@ fn check_findings(
 /// line), checks every invariant, and returns the core's verdict and the file's findings.
 fn check(bytes: &[u8]) -> Result<(Core, Vec<Finding>), TestCaseError> {
     let core = core(bytes)?;
-    let findings = lint_document("hostile.json", None, bytes, 1, Options::default());
+    let findings = lint_document("hostile.json", None, bytes, 1, Options::default()).findings;
     check_findings(&findings, bytes, None, 1)?;
     agree(&core, &findings)?;
     if !bytes.contains(&b'\n') && !bytes.iter().all(u8::is_ascii_whitespace) {
-        let record = lint_document("hostile.jsonl", Some(4), bytes, 4, Options::default());
+        let record = lint_document("hostile.jsonl", Some(4), bytes, 4, Options::default()).findings;
         check_findings(&record, bytes, Some(4), 4)?;
         let key = |f: &Finding| (f.pointer.clone(), f.rule);
         prop_assert_eq!(
@@ -426,7 +426,7 @@ fn syntax_errors_mark_at_least_one_column() {
         b"{\"to\":\"\xbf\"}",
     ];
     for bytes in cases {
-        for finding in lint_document("bad.json", None, bytes, 1, Options::default()) {
+        for finding in lint_document("bad.json", None, bytes, 1, Options::default()).findings {
             let region = finding.region.expect("a region");
             assert!(
                 (region.end_line, region.end_column) > (region.line, region.column),

@@ -156,6 +156,12 @@ rules! {
     Limit = ("KWA012", "limit", Error, "an input is past a limit (nesting depth, file size, line length)",
         bad: "[[[[[[ ... 200 levels ... ]]]]]]",
         good: r#"{"messaging_object": {"to": "919876543210"}}"#);
+    /// The linter itself failed on a document (a bug in the linter, not in the payload). The
+    /// document's other findings are lost, the other documents are still checked; please
+    /// report it with the document.
+    Internal = ("KWA013", "internal", Error, "the linter failed on a document (a linter bug)",
+        bad: "(no payload causes this on purpose)",
+        good: r#"{"messaging_object": {"to": "919876543210"}}"#);
     /// `extra_info.wa_source` is not one of the 13 documented values; the server replaces it
     /// with `api`.
     UnknownWaSource = ("KWA101", "unknown-wa-source", Warning, "wa_source is not a documented value and will be sent as api",

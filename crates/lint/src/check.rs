@@ -129,11 +129,7 @@ fn check_body(
     let typed_rejected = typed_ran_on_body && typed.is_none();
     // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
     // UTF-8 are parsed as bytes, for serde_json's message and place.
-    let parsed = match text {
-        Some(text) => serde_json::from_str(text),
-        None => serde_json::from_slice(body),
-    };
-    let value: Value = match parsed {
+    let value: Value = match parse_value(body, text) {
         Ok(value) => value,
         Err(error) => {
             out.push(syntax_finding(body, typed_rejected, &error));
@@ -168,6 +164,108 @@ fn check_body(
         safety_net(body, typed, &tree, out);
     }
     warnings(&value, &tree, out);
+}
+
+/// Parses `body` (`text`, when it is UTF-8) into a tree. JSON numbers have no limit
+/// (RFC 8259, section 6), but `serde_json` rejects one past `f64` ("number out of range"):
+/// then every such number is replaced by a `0` padded with spaces (same length, so places
+/// stay right) and the text is parsed again. Numbers are wrong wherever the request has a
+/// member, so the tree keeps the verdict: the schema reports a number at a known member where
+/// it is, and an unknown member as unknown, whatever its value.
+fn parse_value(body: &[u8], text: Option<&str>) -> serde_json::Result<Value> {
+    let parsed = match text {
+        Some(text) => serde_json::from_str(text),
+        None => serde_json::from_slice(body),
+    };
+    match parsed {
+        Err(error) if error.is_syntax() && error.to_string().starts_with("number out of range") => {
+            serde_json::from_slice(&tame_numbers(body))
+        }
+        parsed => parsed,
+    }
+}
+
+/// `bytes` with every JSON number token (outside strings) whose magnitude is past `1e300`
+/// replaced by `0` and spaces. One pass; text that is not JSON is left as it is.
+fn tame_numbers(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => {
+                // Skip the string: to its closing quote, stepping over escapes.
+                at += 1;
+                while let Some(n) = bytes
+                    .get(at..)
+                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                {
+                    at += n;
+                    if bytes[at] == b'"' {
+                        break;
+                    }
+                    at += 2;
+                }
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = at;
+                while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = bytes.get(at) {
+                    at += 1;
+                }
+                if is_huge_number(&bytes[start..at]) {
+                    out[start] = b'0';
+                    out[start + 1..at].fill(b' ');
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    out
+}
+
+/// Whether `token` is a JSON number whose magnitude is past `1e300` (`serde_json` rejects
+/// those past `f64`).
+fn is_huge_number(token: &[u8]) -> bool {
+    is_json_number(token)
+        && std::str::from_utf8(token)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .is_some_and(|n| n.abs() > 1e300)
+}
+
+/// Whether `token` is a number by JSON's grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(token: &[u8]) -> bool {
+    let digits = |from: usize| {
+        token[from..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .map_or(token.len(), |n| from + n)
+    };
+    let mut at = usize::from(token.first() == Some(&b'-'));
+    match token.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => at = digits(at),
+        _ => return false,
+    }
+    if token.get(at) == Some(&b'.') {
+        let end = digits(at + 1);
+        if end == at + 1 {
+            return false;
+        }
+        at = end;
+    }
+    if let Some(b'e' | b'E') = token.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = token.get(at) {
+            at += 1;
+        }
+        let end = digits(at);
+        if end == at {
+            return false;
+        }
+        at = end;
+    }
+    at == token.len()
 }
 
 /// `typed_rejected`: the core's fast pass already rejected `body`.
@@ -210,21 +308,6 @@ fn syntax_finding(body: &[u8], typed_rejected: bool, error: &serde_json::Error) 
     } else {
         kaleyra_wa::from_slice(body).err()
     };
-    if message.starts_with("number out of range")
-        && let Some(core) = core.as_ref().filter(|e| e.rule() == Rule::Type)
-    {
-        // Valid JSON, but more than an `f64` holds: the place is the whole number.
-        let is_number = |b: &u8| b.is_ascii_digit() || b"+-.eE".contains(b);
-        let from = body[..start]
-            .iter()
-            .rposition(|b| !is_number(b))
-            .map_or(0, |i| i + 1);
-        let to = body[from..]
-            .iter()
-            .position(|b| !is_number(b))
-            .map_or(body.len(), |i| from + i);
-        return DocFinding::new(Rule::Type, core.pointer(), core.message()).at(from..to);
-    }
     let (message, help) = if body.iter().all(u8::is_ascii_whitespace) {
         (
             "the file is empty".to_owned(),
@@ -381,15 +464,20 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
                 }
             }
             ValidationErrorKind::Type { kind } => {
+                // A number past `f64` was parsed as a `0` (see `parse_value`): say what it is.
+                let found = match &node {
+                    Some(node)
+                        if instance.is_number() && is_huge_number(node.value_text().as_bytes()) =>
+                    {
+                        "a number too large to represent"
+                    }
+                    _ => json_type(instance),
+                };
                 out.push(
                     DocFinding::new(
                         Rule::Type,
                         pointer.clone(),
-                        format!(
-                            "expected {}, found {}",
-                            expected_type(kind),
-                            json_type(instance)
-                        ),
+                        format!("expected {}, found {found}", expected_type(kind)),
                     )
                     .at(node.as_ref().map_or(0..0, |n| n.value())),
                 );
@@ -406,9 +494,11 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
                         format!("expected `{expected}`, found `{found}`"),
                     )
                     .help(format!("the only allowed value is `{expected}`")),
-                    (Some(_), None) => {
-                        DocFinding::new(Rule::Type, pointer.clone(), error.to_string())
-                    }
+                    (Some(_), None) => DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        "this text is not one of the values allowed here",
+                    ),
                     (None, _) => DocFinding::new(
                         Rule::Type,
                         pointer.clone(),
@@ -417,9 +507,19 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
                 };
                 out.push(finding.at(span));
             }
+            // A `not` guards a `pattern` (no final newline, for validators whose `$` matches
+            // before one): the pattern's own error reports the value, in our words.
+            ValidationErrorKind::Not { .. }
+                if subschema_at(&pointer).is_some_and(|s| s.get("pattern").is_some()) => {}
+            // No other keyword is in the schema; should one appear, name the place in our
+            // words rather than dump the schema.
             _ => out.push(
-                DocFinding::new(Rule::Type, pointer.clone(), error.to_string())
-                    .at(node.as_ref().map_or(0..0, |n| n.value())),
+                DocFinding::new(
+                    Rule::Type,
+                    pointer.clone(),
+                    format!("{} is not allowed here", json_type(instance)),
+                )
+                .at(node.as_ref().map_or(0..0, |n| n.value())),
             ),
         }
     }
@@ -508,12 +608,22 @@ fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     }
 }
 
+/// The warnings on `extra_info`, whatever else is wrong in it: each member is judged on its
+/// own, so a wrong sibling (a `null`, an unknown member, a number) hides no warning.
 fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
-    let Some(extra) = value.get("extra_info") else {
+    let Some(Value::Object(extra)) = value.get("extra_info") else {
         return;
     };
-    // Warnings need a well-formed `extra_info`; a malformed one already has errors.
-    let Ok(extra) = ExtraInfo::deserialize(extra) else {
+    let known = subschema_at("/extra_info").and_then(|s| s.get("properties"));
+    // The members the warnings are about are strings; keep those the schema knows.
+    let members: serde_json::Map<String, Value> = extra
+        .iter()
+        .filter(|(name, value)| {
+            value.is_string() && known.is_some_and(|known| known.get(name.as_str()).is_some())
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let Ok(extra) = ExtraInfo::deserialize(Value::Object(members)) else {
         return;
     };
     for violation in extra.warnings() {

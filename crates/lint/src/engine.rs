@@ -1,5 +1,6 @@
 //! Linting inputs: files, directories, stdin; JSON and JSON Lines; in parallel, in order.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
@@ -128,15 +129,39 @@ pub struct Summary {
     pub warnings: usize,
     /// Inputs that could not be read.
     pub unreadable: usize,
+    /// Findings counted in `errors` and `warnings` but not shown (see [`Omitted`]).
+    pub omitted: usize,
 }
 
 impl Summary {
-    fn count(&mut self, finding: &Finding) {
-        match finding.severity() {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
+    fn count(&mut self, event: &Event<'_, impl Sized>) {
+        match event {
+            Event::Finding(finding, _) => {
+                match finding.severity() {
+                    Severity::Error => self.errors += 1,
+                    Severity::Warning => self.warnings += 1,
+                }
+                if finding.rule == Rule::Unreadable {
+                    self.unreadable += 1;
+                }
+            }
+            Event::Omitted(omitted) => {
+                self.errors += omitted.errors;
+                self.warnings += omitted.warnings;
+                self.omitted += omitted.errors + omitted.warnings;
+            }
         }
     }
+}
+
+/// What a run reports, in order: findings, and after a document's findings, what it did not
+/// show of that document.
+#[derive(Debug)]
+pub enum Event<'a, T = ()> {
+    /// A finding, with what the run's `prepare` made of it.
+    Finding(&'a Finding, T),
+    /// Findings of one document counted but not shown.
+    Omitted(&'a Omitted),
 }
 
 /// Options of a run.
@@ -214,7 +239,6 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
 fn walk(root: &Path, inputs: &mut Vec<Input>) {
     let mut found = Vec::new();
     for entry in ignore::WalkBuilder::new(root)
-        .require_git(false)
         .follow_links(true)
         .sort_by_file_path(|a, b| a.cmp(b))
         .build()
@@ -283,18 +307,18 @@ fn display(path: &Path) -> String {
     }
 }
 
-/// Lints every input, calling `emit` for each finding in input order (and, inside an input,
-/// in place order). Inputs are linted in parallel; a large JSON Lines input is streamed in
-/// chunks, linted in parallel, so memory does not grow with its size.
+/// Lints every input, calling `emit` for each [`Event`] in input order (and, inside an input,
+/// in place order). Inputs are linted in parallel; a JSON Lines input is streamed in chunks
+/// of a bounded number of records, linted in parallel, so memory does not grow with its size.
 ///
 /// An error returned by `emit` (a closed pipe) stops the run at once; it is returned with
 /// the counts so far.
 pub fn run(
     inputs: &[Input],
     options: Options,
-    emit: &mut dyn FnMut(&Finding) -> io::Result<()>,
+    emit: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
 ) -> Result<Summary, Interrupted> {
-    run_prepared(inputs, options, &|_| (), &mut |finding, ()| emit(finding))
+    run_prepared(inputs, options, &|_| (), emit)
 }
 
 /// Lints every input as [`run`] does, and calls `prepare` on each finding on the thread that
@@ -305,7 +329,7 @@ pub fn run_prepared<T: Send>(
     inputs: &[Input],
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
-    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> Result<Summary, Interrupted> {
     let mut summary = Summary::default();
     match run_counting(inputs, options, prepare, &mut summary, emit) {
@@ -314,21 +338,58 @@ pub fn run_prepared<T: Send>(
     }
 }
 
-/// An input's record count and its findings, each with what `prepare` made of it.
-type Linted<T> = (usize, Vec<(Finding, T)>);
+/// A document's findings, each with what `prepare` made of it.
+struct Linted<T> {
+    /// Whether it counts as a record (a blank JSON Lines line does not).
+    record: bool,
+    findings: Vec<(Finding, T)>,
+    omitted: Option<Omitted>,
+}
 
-/// Pairs each finding with what `prepare` makes of it.
-fn prepared<T>(
-    findings: Vec<Finding>,
-    prepare: &(dyn Fn(&Finding) -> T + Sync),
-) -> Vec<(Finding, T)> {
-    findings
-        .into_iter()
-        .map(|finding| {
-            let prepared = prepare(&finding);
-            (finding, prepared)
-        })
-        .collect()
+impl<T> Linted<T> {
+    fn new(record: bool, document: Document, prepare: &(dyn Fn(&Finding) -> T + Sync)) -> Self {
+        let findings = document
+            .findings
+            .into_iter()
+            .map(|finding| {
+                let prepared = prepare(&finding);
+                (finding, prepared)
+            })
+            .collect();
+        Linted {
+            record,
+            findings,
+            omitted: document.omitted,
+        }
+    }
+
+    /// Counts the record and emits the findings, then the omitted count.
+    fn emit(
+        self,
+        summary: &mut Summary,
+        emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        summary.records += usize::from(self.record);
+        for (finding, prepared) in self.findings {
+            let event = Event::Finding(&finding, prepared);
+            summary.count(&event);
+            emit(event)?;
+        }
+        if let Some(omitted) = &self.omitted {
+            let event = Event::Omitted(omitted);
+            summary.count(&event);
+            emit(event)?;
+        }
+        Ok(())
+    }
+}
+
+/// A document that is one finding about the whole input.
+fn whole(finding: Finding) -> Document {
+    Document {
+        findings: vec![finding],
+        omitted: None,
+    }
 }
 
 fn run_counting<T: Send>(
@@ -336,7 +397,7 @@ fn run_counting<T: Send>(
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
-    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> io::Result<()> {
     // Small inputs are linted (and their findings prepared) a batch at a time in parallel,
     // then emitted in order; the next batch is linted while one is written (writing is
@@ -346,19 +407,19 @@ fn run_counting<T: Send>(
         batch
             .par_iter()
             .map(|input| {
-                let (records, findings) = match input {
+                let (record, document) = match input {
                     Input::File {
                         path,
                         name,
                         format: InputFormat::Json,
                     } => match File::open(path) {
                         Ok(file) => lint_json(name, file, options),
-                        Err(error) => (0, vec![unreadable(name, &error.to_string())]),
+                        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
                     },
-                    Input::Unreadable { name, reason } => (0, vec![unreadable(name, reason)]),
+                    Input::Unreadable { name, reason } => (false, whole(unreadable(name, reason))),
                     _ => return None,
                 };
-                Some((records, prepared(findings, prepare)))
+                Some(Linted::new(record, document, prepare))
             })
             .collect()
     };
@@ -373,21 +434,9 @@ fn run_counting<T: Send>(
             }
             for (input, result) in batch.iter().zip(results) {
                 summary.files += 1;
-                let (records, findings) = match result {
-                    Some(result) => result,
-                    None => {
-                        let (records, findings) =
-                            lint_streamed(input, options, prepare, summary, emit)?;
-                        (records, prepared(findings, prepare))
-                    }
-                };
-                summary.records += records;
-                for (finding, prepared) in findings {
-                    if finding.rule == Rule::Unreadable {
-                        summary.unreadable += 1;
-                    }
-                    summary.count(&finding);
-                    emit(&finding, prepared)?;
+                match result {
+                    Some(linted) => linted.emit(summary, emit)?,
+                    None => lint_streamed(input, options, prepare, summary, emit)?,
                 }
             }
             Ok::<(), io::Error>(())
@@ -397,14 +446,14 @@ fn run_counting<T: Send>(
     Ok(())
 }
 
-/// Reads and lints one JSON document: the record count (0 or 1) and the findings.
-fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (usize, Vec<Finding>) {
+/// Reads and lints one JSON document: whether it counts as a record, and its findings.
+fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (bool, Document) {
     match read_limited(&mut reader, options.max_file_size) {
-        Err(error) => (0, vec![unreadable(name, &error.to_string())]),
+        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
         Ok(bytes) if bytes.len() as u64 > options.max_file_size => {
-            (0, vec![too_large(name, options.max_file_size)])
+            (false, whole(too_large(name, options.max_file_size)))
         }
-        Ok(bytes) => (1, lint_document(name, None, &bytes, 1, options)),
+        Ok(bytes) => (true, lint_document(name, None, &bytes, 1, options)),
     }
 }
 
@@ -455,15 +504,14 @@ fn read_limited(reader: &mut impl Read, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Lints standard input or a JSON Lines file, emitting findings as chunks complete. Returns
-/// the record count and findings still to emit (an unreadable input's).
+/// Lints standard input or a JSON Lines file, emitting findings as chunks complete.
 fn lint_streamed<T: Send>(
     input: &Input,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
-    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
-) -> io::Result<(usize, Vec<Finding>)> {
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> io::Result<()> {
     let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
         Input::File { path, name, format } => (
             name,
@@ -471,66 +519,64 @@ fn lint_streamed<T: Send>(
             File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
         ),
         Input::Stdin { name, format } => (name, *format, Ok(Box::new(io::stdin().lock()))),
-        Input::Unreadable { .. } => return Ok((0, Vec::new())),
+        Input::Unreadable { .. } => return Ok(()),
     };
-    let reader = match reader {
-        Ok(reader) => reader,
-        Err(error) => return Ok((0, vec![unreadable(name, &error.to_string())])),
-    };
-    match format {
-        InputFormat::Json => Ok(lint_json(name, reader, options)),
-        InputFormat::JsonLines => {
-            let mut emit_counted = |finding: &Finding, prepared: T| {
-                summary.count(finding);
-                emit(finding, prepared)
-            };
-            match lint_json_lines(name, reader, options, prepare, &mut emit_counted) {
-                Ok(records) => Ok((records, Vec::new())),
-                Err(LinesError::Read(error, records)) => {
-                    Ok((records, vec![unreadable(name, &error.to_string())]))
+    let (record, document) = match reader {
+        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
+        Ok(reader) => match format {
+            InputFormat::Json => lint_json(name, reader, options),
+            InputFormat::JsonLines => {
+                match lint_json_lines(name, reader, options, prepare, summary, emit) {
+                    Ok(()) => return Ok(()),
+                    Err(LinesError::Read(error)) => {
+                        (false, whole(unreadable(name, &error.to_string())))
+                    }
+                    Err(LinesError::Emit(error)) => return Err(error),
                 }
-                Err(LinesError::Emit(error)) => Err(error),
             }
-        }
-    }
+        },
+    };
+    Linted::new(record, document, prepare).emit(summary, emit)
 }
 
 enum LinesError {
-    /// Reading failed after this many records.
-    Read(io::Error, usize),
+    /// Reading failed.
+    Read(io::Error),
     /// The caller's `emit` failed.
     Emit(io::Error),
 }
 
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
+/// At most this many lines are linted at once: with [`MAX_SHOWN`] findings per record, the
+/// findings in memory stay bounded however small the records.
+const CHUNK_LINES: usize = 1024;
 
 fn lint_json_lines<T: Send>(
     name: &str,
     reader: Box<dyn Read>,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
-    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
-) -> Result<usize, LinesError> {
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> Result<(), LinesError> {
     let mut reader = BufReader::with_capacity(CHUNK, reader);
-    let mut records = 0;
     let mut line_number = 1;
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     // The previous chunk's findings, written while this chunk is linted: writing is serial,
     // and would otherwise leave the other cores idle. (The costly part of writing, rendering
     // snippets, is done by `prepare`, in parallel.)
-    let mut pending: Vec<(bool, Vec<(Finding, T)>)> = Vec::new();
+    let mut pending: Vec<Linted<T>> = Vec::new();
     loop {
         let eof = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
             Ok(eof) => eof,
             Err(error) => {
-                emit_chunk(pending, &mut records, emit).map_err(LinesError::Emit)?;
-                return Err(LinesError::Read(error, records));
+                emit_chunk(pending, summary, emit).map_err(LinesError::Emit)?;
+                return Err(LinesError::Read(error));
             }
         };
         if buffer.is_empty() {
-            emit_chunk(pending, &mut records, emit).map_err(LinesError::Emit)?;
-            return Ok(records);
+            return emit_chunk(pending, summary, emit).map_err(LinesError::Emit);
         }
         let mut lines = Vec::new();
         let mut start = 0;
@@ -559,32 +605,35 @@ fn lint_json_lines<T: Send>(
                     .par_iter()
                     .map(|(number, range)| {
                         let line = &buffer[range.clone()];
-                        let (is_record, findings) = if line.len() > options.max_line_length {
-                            (true, vec![too_long(name, *number, options.max_line_length)])
+                        let (is_record, document) = if line.len() > options.max_line_length {
+                            (
+                                true,
+                                whole(too_long(name, *number, options.max_line_length)),
+                            )
                         } else if line.iter().all(u8::is_ascii_whitespace) {
-                            (false, Vec::new())
+                            (false, Document::default())
                         } else {
                             (
                                 true,
                                 lint_document(name, Some(*number), line, *number, options),
                             )
                         };
-                        (is_record, prepared(findings, prepare))
+                        Linted::new(is_record, document, prepare)
                     })
                     .collect();
             });
-            emit_chunk(std::mem::take(&mut pending), &mut records, emit)
+            emit_chunk(std::mem::take(&mut pending), summary, emit)
         })
         .map_err(LinesError::Emit)?;
         pending = results;
         if eof {
-            emit_chunk(pending, &mut records, emit).map_err(LinesError::Emit)?;
-            return Ok(records);
+            return emit_chunk(pending, summary, emit).map_err(LinesError::Emit);
         }
     }
 }
 
-/// Fills `buffer` with whole lines: about [`CHUNK`] bytes, then up to the next newline, of
+/// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then up
+/// to the next newline, of
 /// which a line past `max_line` keeps only enough to be seen as too long. Returns whether
 /// the input ended.
 fn fill_chunk(
@@ -597,6 +646,7 @@ fn fill_chunk(
     // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
     // (lines are measured without the `\r`).
     let mut keep_until = None;
+    let mut lines = 0;
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
@@ -608,6 +658,17 @@ fn fill_chunk(
         }
         if buffer.len() < CHUNK {
             let take = available.len().min(CHUNK - buffer.len());
+            let newlines = memchr::memchr_iter(b'\n', &available[..take]).count();
+            if lines + newlines >= CHUNK_LINES {
+                // The chunk is full of lines: end it after the last one that fits.
+                let last = memchr::memchr_iter(b'\n', &available[..take])
+                    .nth(CHUNK_LINES - lines - 1)
+                    .map_or(take, |at| at + 1);
+                buffer.extend_from_slice(&available[..last]);
+                reader.consume(last);
+                return Ok(false);
+            }
+            lines += newlines;
             buffer.extend_from_slice(&available[..take]);
             reader.consume(take);
             continue;
@@ -633,15 +694,12 @@ fn fill_chunk(
 
 /// Emits one chunk's findings in order, counting its records.
 fn emit_chunk<T>(
-    results: Vec<(bool, Vec<(Finding, T)>)>,
-    records: &mut usize,
-    emit: &mut dyn FnMut(&Finding, T) -> io::Result<()>,
+    results: Vec<Linted<T>>,
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> io::Result<()> {
-    for (is_record, findings) in results {
-        *records += usize::from(is_record);
-        for (finding, prepared) in findings {
-            emit(&finding, prepared)?;
-        }
+    for linted in results {
+        linted.emit(summary, emit)?;
     }
     Ok(())
 }
@@ -688,23 +746,115 @@ fn whole_input(name: &str, rule: Rule, message: String) -> Finding {
     }
 }
 
+/// One document's findings, as [`lint_document`] returns them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The findings shown, in place order: at most [`MAX_SHOWN`], and at most
+    /// [`MAX_PER_MEMBER`] of one rule at one member (a `to` with a thousand bad recipients).
+    pub findings: Vec<Finding>,
+    /// What was found beyond those, counted.
+    pub omitted: Option<Omitted>,
+}
+
+/// Findings of one document that were counted but not shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omitted {
+    /// The file.
+    pub file: String,
+    /// For JSON Lines, the record's line.
+    pub record: Option<usize>,
+    /// Errors not shown.
+    pub errors: usize,
+    /// Warnings not shown.
+    pub warnings: usize,
+}
+
+/// At most this many findings of one document are shown; the rest are counted.
+pub const MAX_SHOWN: usize = 100;
+/// At most this many findings of one rule at one member are shown; the rest are counted.
+pub const MAX_PER_MEMBER: usize = 10;
+
 /// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
-/// `first_line`) and places its findings.
+/// `first_line`) and places its findings. Costs time and memory linear in the document's
+/// size, whatever it holds: placing a finding costs at most its own excerpt.
 pub fn lint_document(
     name: &str,
     record: Option<usize>,
     bytes: &[u8],
     first_line: usize,
     options: Options,
-) -> Vec<Finding> {
-    let found = check_document(bytes);
+) -> Document {
+    // A panic in the checks (none is known; the fuzz targets look for them) costs this
+    // document its findings, not the run: it is reported as an internal error.
+    let found = match std::panic::catch_unwind(|| check_document(bytes)) {
+        Ok(found) => found,
+        Err(_) => {
+            return Document {
+                findings: vec![Finding {
+                    record,
+                    region: Some(Region {
+                        line: first_line,
+                        column: 1,
+                        end_line: first_line,
+                        end_column: 2,
+                    }),
+                    ..whole_input(
+                        name,
+                        Rule::Internal,
+                        "the linter failed on this document (an internal error); please report it"
+                            .to_owned(),
+                    )
+                }],
+                omitted: None,
+            };
+        }
+    };
     if found.is_empty() {
-        return Vec::new();
+        return Document::default();
     }
+    let shown = shown(&found);
     let index = LineIndex::new(bytes);
+    let mut document = Document::default();
+    let mut omitted = Omitted {
+        file: name.to_owned(),
+        record,
+        errors: 0,
+        warnings: 0,
+    };
+    for (doc, shown) in found.into_iter().zip(shown) {
+        if shown {
+            document
+                .findings
+                .push(place(name, record, bytes, first_line, &index, doc, options));
+        } else {
+            match doc.rule.severity() {
+                Severity::Error => omitted.errors += 1,
+                Severity::Warning => omitted.warnings += 1,
+            }
+        }
+    }
+    if omitted.errors + omitted.warnings > 0 {
+        document.omitted = Some(omitted);
+    }
+    document
+}
+
+/// Which of a document's findings (in place order) are shown: the first [`MAX_SHOWN`], at
+/// most [`MAX_PER_MEMBER`] of one rule at one member.
+fn shown(found: &[DocFinding]) -> Vec<bool> {
+    let mut per_member: HashMap<(Rule, &str), usize> = HashMap::new();
+    let mut count = 0;
     found
-        .into_iter()
-        .map(|doc| place(name, record, bytes, first_line, &index, doc, options))
+        .iter()
+        .map(|doc| {
+            let seen = per_member
+                .entry((doc.rule, doc.pointer.as_str()))
+                .or_default();
+            *seen += 1;
+            let shown = count < MAX_SHOWN && *seen <= MAX_PER_MEMBER;
+            count += usize::from(shown);
+            shown
+        })
         .collect()
 }
 
@@ -754,6 +904,12 @@ fn place(
 
 /// At most this many lines are shown for one place; a longer place is cut to its first line.
 const MAX_SNIPPET_LINES: usize = 6;
+/// An excerpt shows at most this many bytes before and after its place on the place's lines.
+const CONTEXT: usize = 1024;
+/// A place longer than this many bytes is shown by its start only.
+const MAX_PLACE: usize = 256;
+/// Marks an excerpt cut short of its line.
+const CUT: &str = "…";
 
 fn snippet(
     bytes: &[u8],
@@ -769,32 +925,52 @@ fn snippet(
         end_line = start_line;
         span.end = index.line_range(start_line).end.max(span.start);
     }
+    // The excerpt's cost must not grow with the line: cut a long place to its start, and
+    // the lines around it to some context.
+    if span.end - span.start > MAX_PLACE {
+        span.end = floor_char(bytes, span.start + MAX_PLACE);
+        end_line = index.position(span.end).0;
+    }
     let mut first = start_line;
     let mut related = related.cloned();
     if let Some(r) = &related {
         let (related_line, _) = index.position(r.start);
-        if related_line < start_line && start_line - related_line < MAX_SNIPPET_LINES * 2 {
+        let near = span.start.saturating_sub(r.start) <= CONTEXT * 8;
+        if related_line < start_line && start_line - related_line < MAX_SNIPPET_LINES * 2 && near {
             first = related_line;
-        } else if related_line != start_line {
+        } else if related_line != start_line || !near {
             related = None;
         }
     }
-    let begin = index.line_range(first).start;
-    let end = index
+    let line_begin = index.line_range(first).start;
+    let line_end = index
         .line_range(end_line)
         .end
         .max(span.end.min(bytes.len()));
-    let text = String::from_utf8_lossy(&bytes[begin..end]).into_owned();
+    let from = related
+        .as_ref()
+        .map_or(span.start, |r| r.start.min(span.start));
+    let begin = floor_char(bytes, from.saturating_sub(CONTEXT).max(line_begin));
+    let end = floor_char(bytes, (span.end + CONTEXT).min(line_end).max(span.end));
+    let (before, after) = (
+        if begin > line_begin { CUT } else { "" },
+        if end < line_end { CUT } else { "" },
+    );
+    let mut text = String::with_capacity(end - begin + 2 * CUT.len());
+    text.push_str(before);
+    text.push_str(&String::from_utf8_lossy(&bytes[begin..end]));
+    text.push_str(after);
+    let begin = begin - before.len();
     // Lossy decoding may change lengths; keep spans inside the text.
     let clamp = |r: Range<usize>| {
         let floor = |mut i: usize| {
-            i = i.min(text.len());
+            i = i.min(text.len() - after.len());
             while !text.is_char_boundary(i) {
                 i -= 1;
             }
             i
         };
-        floor(r.start - begin)..floor(r.end.max(r.start) - begin)
+        floor(r.start.max(begin + before.len()) - begin)..floor(r.end.max(r.start) - begin)
     };
     Snippet {
         line_start: first + first_line - 1,
@@ -802,6 +978,16 @@ fn snippet(
         related: related.map(clamp),
         text,
     }
+}
+
+/// `at`, moved back to the start of the UTF-8 character it is in (a stray continuation
+/// byte is a character of its own).
+fn floor_char(bytes: &[u8], at: usize) -> usize {
+    let at = at.min(bytes.len());
+    (at.saturating_sub(3)..=at)
+        .rev()
+        .find(|&i| bytes.get(i).is_none_or(|b| b & 0xC0 != 0x80))
+        .unwrap_or(at)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! let text = br#"{"messaging_object": {"messaging_product": "whatsapp", "to": "0919876543210",
 //!   "type": "interactive", "interactive": {"type": "product",
 //!   "action": {"catalogue_id": "1", "product_retailer_id": "2"}}}}"#;
-//! let findings = lint_document("payload.json", None, text, 1, Options::default());
+//! let findings = lint_document("payload.json", None, text, 1, Options::default()).findings;
 //! let found: Vec<_> = findings.iter()
 //!     .map(|f| (f.rule.code(), f.region.unwrap().line, f.region.unwrap().column))
 //!     .collect();
@@ -26,7 +26,7 @@ pub mod locate;
 pub mod render;
 
 pub use engine::{
-    Finding, Input, InputFormat, Options, Region, Snippet, Summary, discover, lint_document, run,
-    run_prepared,
+    Document, Event, Finding, Input, InputFormat, MAX_PER_MEMBER, MAX_SHOWN, Omitted, Options,
+    Region, Snippet, Summary, discover, lint_document, run, run_prepared,
 };
 pub use render::{Format, Prepared, RenderOptions, Reporter, prepare, reporter};

@@ -37,6 +37,21 @@ pub struct Spans<'t> {
     /// (first, second) entries of each duplicate key, the second being a later member of the
     /// same object with the same (unescaped) name.
     duplicates: Vec<(usize, usize)>,
+    /// The children of every container with more than [`FEW`] of them, by container entry:
+    /// a lookup in a large object or array costs no scan of its members.
+    large: HashMap<usize, Children<'t>>,
+}
+
+/// Containers with at most this many members are searched member by member.
+const FEW: usize = 16;
+
+/// The children of a large container.
+#[derive(Clone, Debug, Default)]
+struct Children<'t> {
+    /// Entries, in document order.
+    entries: Vec<usize>,
+    /// For an object: each unescaped key's last entry (the one `serde_json` keeps).
+    by_name: HashMap<Cow<'t, str>, usize>,
 }
 
 /// A duplicate key found by [`Spans::new`].
@@ -60,7 +75,7 @@ pub struct Node<'a> {
     value: Range<usize>,
 }
 
-impl Node<'_> {
+impl<'a> Node<'a> {
     /// The span of the member's key (with its quotes) if it is a member, else of the value.
     pub fn key_or_value(&self) -> Range<usize> {
         self.key.clone().unwrap_or_else(|| self.value())
@@ -69,6 +84,11 @@ impl Node<'_> {
     /// The span of the value.
     pub fn value(&self) -> Range<usize> {
         self.value.clone()
+    }
+
+    /// The value's text.
+    pub fn value_text(&self) -> &'a str {
+        self.text.get(self.value.clone()).unwrap_or_default()
     }
 
     /// The span of the value's first character (an object's `{`).
@@ -99,12 +119,14 @@ impl<'t> Spans<'t> {
             entries: Vec::with_capacity(64),
             duplicates: Vec::new(),
             children: Vec::new(),
+            large: HashMap::new(),
         };
         scan.document()?;
         Some(Spans {
             text,
             entries: scan.entries,
             duplicates: scan.duplicates,
+            large: scan.large,
         })
     }
 
@@ -114,12 +136,15 @@ impl<'t> Spans<'t> {
         self.entries.first()?;
         for token in kaleyra_wa::pointer::tokens(pointer) {
             let entry = &self.entries[current];
-            current = match self.text.as_bytes().get(entry.value.start)? {
-                b'{' => self
+            let large = self.large.get(&current);
+            current = match (self.text.as_bytes().get(entry.value.start)?, large) {
+                (b'{', Some(large)) => *large.by_name.get(token.as_str())?,
+                (b'{', None) => self
                     .children(current)
                     .filter(|child| self.key_name(*child).as_deref() == Some(token.as_str()))
                     .last()?,
-                b'[' => self.children(current).nth(token.parse::<usize>().ok()?)?,
+                (b'[', Some(large)) => *large.entries.get(token.parse::<usize>().ok()?)?,
+                (b'[', None) => self.children(current).nth(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
         }
@@ -166,11 +191,14 @@ impl<'t> Spans<'t> {
         {
             let token = match self.key_name(current) {
                 Some(name) => name.into_owned(),
-                None => self
-                    .children(entry.parent)
-                    .position(|child| child == current)
-                    .unwrap_or_default()
-                    .to_string(),
+                None => match self.large.get(&entry.parent) {
+                    Some(large) => large.entries.binary_search(&current).unwrap_or_default(),
+                    None => self
+                        .children(entry.parent)
+                        .position(|child| child == current)
+                        .unwrap_or_default(),
+                }
+                .to_string(),
             };
             tokens.push(token);
             current = entry.parent;
@@ -202,8 +230,9 @@ struct Scan<'t> {
     bytes: &'t [u8],
     entries: Vec<Entry>,
     duplicates: Vec<(usize, usize)>,
-    /// Scratch: the members of the object being closed.
+    /// Scratch: the members of the container being closed.
     children: Vec<usize>,
+    large: HashMap<usize, Children<'t>>,
 }
 
 impl Scan<'_> {
@@ -290,9 +319,7 @@ impl Scan<'_> {
                 let top = open.pop()?;
                 self.entries[top].value.end = at + 1;
                 self.entries[top].end = self.entries.len();
-                if self.bytes[at] == b'}' {
-                    self.find_duplicates(top);
-                }
+                self.close(top, self.bytes[at] == b'}');
                 pos = at + 1;
             }
         }
@@ -342,12 +369,13 @@ impl Scan<'_> {
         pos
     }
 
-    /// Records the duplicate keys among the members of the object at entry `object`.
-    fn find_duplicates(&mut self, object: usize) {
+    /// Records the children of the container at entry `container` when it has many, and the
+    /// duplicate keys of an object.
+    fn close(&mut self, container: usize, is_object: bool) {
         let mut children = std::mem::take(&mut self.children);
         children.clear();
-        let end = self.entries[object].end;
-        let mut child = object + 1;
+        let end = self.entries[container].end;
+        let mut child = container + 1;
         while child < end {
             children.push(child);
             child = self.entries[child].end;
@@ -359,21 +387,31 @@ impl Scan<'_> {
             let key = entries[index].key.clone().unwrap_or_default();
             unescape(text.get(key).unwrap_or_default())
         };
-        // Few members: compare each with the ones before; many: a map of first occurrences.
-        if children.len() <= 16 {
-            for (i, &second) in children.iter().enumerate() {
-                let second_name = name(second);
-                if let Some(&first) = children[..i]
-                    .iter()
-                    .find(|first| name(**first) == second_name)
-                {
-                    self.duplicates.push((first, second));
+        if children.len() <= FEW {
+            // Few members: compare each with the ones before.
+            if is_object {
+                for (i, &second) in children.iter().enumerate() {
+                    let second_name = name(second);
+                    if let Some(&first) = children[..i]
+                        .iter()
+                        .find(|first| name(**first) == second_name)
+                    {
+                        self.duplicates.push((first, second));
+                    }
                 }
             }
-        } else {
-            let mut seen = HashMap::with_capacity(children.len());
+            self.children = children;
+            return;
+        }
+        // Many: a map of names to their last member, which also finds the duplicates.
+        let mut by_name = HashMap::new();
+        if is_object {
+            by_name.reserve(children.len());
+            // Of three members with one name, each later one duplicates the first.
+            let mut first_of = HashMap::new();
             for &child in &children {
-                match seen.entry(name(child)) {
+                let key = name(child);
+                match first_of.entry(key.clone()) {
                     std::collections::hash_map::Entry::Occupied(first) => {
                         self.duplicates.push((*first.get(), child))
                     }
@@ -381,35 +419,67 @@ impl Scan<'_> {
                         slot.insert(child);
                     }
                 }
+                by_name.insert(key, child);
             }
         }
+        self.large.insert(
+            container,
+            Children {
+                entries: children.clone(),
+                by_name,
+            },
+        );
         self.children = children;
     }
 }
 
 /// Line starts of a text, for turning byte offsets into lines and columns.
+///
+/// Columns count code points from the line start. So that a position costs the same on a
+/// 10 MB line as on a short one (many findings on one line must not cost the square of its
+/// length), the index also keeps the number of code points before every [`BLOCK`]-byte
+/// block: a position counts at most one block's bytes.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
+    /// Code points before block `i` (bytes `i * BLOCK..`).
+    blocks: Vec<usize>,
 }
+
+/// Bytes per code-point checkpoint of a [`LineIndex`].
+const BLOCK: usize = 256;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        LineIndex { text, starts }
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut before = 0;
+        for block in text.chunks(BLOCK) {
+            blocks.push(before);
+            before += code_points(block);
+        }
+        LineIndex {
+            text,
+            starts,
+            blocks,
+        }
+    }
+
+    /// Code points in `text[..offset]`.
+    fn code_points_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.blocks.get(block).copied().unwrap_or(0)
+            + code_points(&self.text[block * BLOCK..offset])
     }
 
     /// 1-based line and 1-based column in Unicode code points of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let column = self.text[self.starts[line]..offset]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
+        let column = self.code_points_before(offset) - self.code_points_before(self.starts[line]);
         (line + 1, column + 1)
     }
 
@@ -427,6 +497,11 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Code points in UTF-8 bytes (stray continuation bytes count none).
+fn code_points(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +515,21 @@ mod tests {
         assert_eq!(index.position(colon), (2, 7));
         assert_eq!(&text[index.line_range(2)], "  \"é😀\": 1,".as_bytes());
         assert_eq!(index.position(text.len()), (4, 2));
+    }
+
+    #[test]
+    fn positions_across_checkpoint_blocks_match_a_direct_count() {
+        let line = "aé😀\"".repeat(100);
+        let text = format!("{line}\n{line}\r\n{line}");
+        let index = LineIndex::new(text.as_bytes());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = (
+                text[..offset].matches('\n').count() + 1,
+                text[line_start..offset].chars().count() + 1,
+            );
+            assert_eq!(index.position(offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 use kaleyra_wa::{Rule, Severity};
 use serde_json::json;
 
-use crate::engine::{Finding, Summary};
+use crate::engine::{Event, Finding, Omitted, Summary};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,20 @@ pub trait Reporter {
         // Only the human format prepares anything.
         let _ = prepared;
         self.finding(finding)
+    }
+    /// Notes the findings of one document that were counted but not shown (after that
+    /// document's findings). Formats without a place for it write nothing: their summary
+    /// counts them.
+    fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {
+        let _ = omitted;
+        Ok(())
+    }
+    /// Writes one event of a run ([`run_prepared`](crate::run_prepared) with [`prepare`]).
+    fn event(&mut self, event: Event<'_, Prepared>) -> io::Result<()> {
+        match event {
+            Event::Finding(finding, prepared) => self.prepared(finding, prepared),
+            Event::Omitted(omitted) => self.omitted(omitted),
+        }
     }
     /// Writes what comes after the findings (a summary, closing brackets).
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
@@ -95,12 +109,37 @@ impl Reporter for Human<'_> {
         }
     }
 
+    fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {
+        if self.options.quiet && omitted.errors == 0 {
+            return Ok(());
+        }
+        writeln!(self.out, "{}\n", omitted_line(omitted))
+    }
+
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
             writeln!(self.out, "{}", summary_line(summary))?;
         }
         self.out.flush()
     }
+}
+
+/// `note: 39900 more findings in big.json (39900 errors, 0 warnings) are not shown`.
+fn omitted_line(omitted: &Omitted) -> String {
+    let record = match omitted.record {
+        Some(line) => format!(", record at line {line}"),
+        None => String::new(),
+    };
+    let count = omitted.errors + omitted.warnings;
+    format!(
+        "note: {count} more {} in {}{record} not shown ({} {}, {} {}); the summary counts them",
+        plural(count, "finding", "findings"),
+        omitted.file,
+        omitted.errors,
+        plural(omitted.errors, "error", "errors"),
+        omitted.warnings,
+        plural(omitted.warnings, "warning", "warnings"),
+    )
 }
 
 /// One finding in the human format, styled with ANSI colours, with the blank line after it;
@@ -120,41 +159,70 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
         .snippet
         .as_ref()
         .filter(|snippet| snippet.text.len() <= MAX_SNIPPET_BYTES);
-    let mut group = match (snippet, &finding.region) {
-        (Some(snippet), _) => {
-            let mut source = Snippet::source(snippet.text.as_str())
-                .line_start(snippet.line_start)
-                .path(finding.file.as_str())
-                .annotation(
-                    AnnotationKind::Primary
-                        .span(snippet.span.clone())
-                        .label(finding.rule.name()),
-                );
-            if let Some(related) = &snippet.related {
-                source = source.annotation(
-                    AnnotationKind::Context
-                        .span(related.clone())
-                        .label("first defined here"),
-                );
-            }
-            Group::with_title(title).element(source)
-        }
-        (None, Some(region)) => Group::with_title(title).element(
-            Origin::path(finding.file.as_str())
-                .line(region.line)
-                .char_column(region.column),
-        ),
-        (None, None) => Group::with_title(title).element(Origin::path(finding.file.as_str())),
+    // The place is named from the finding's region, not from the excerpt (which may be cut
+    // from a long line: annotate-snippets would count its columns from the cut).
+    let origin = match &finding.region {
+        Some(region) => Origin::path(finding.file.as_str())
+            .line(region.line)
+            .char_column(region.column),
+        None => Origin::path(finding.file.as_str()),
     };
+    let head = Group::with_title(title).element(origin);
+    let mut body = Group::with_level(match finding.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    });
+    let mut has_body = false;
+    if let Some(snippet) = snippet {
+        let mut source = Snippet::source(snippet.text.as_str())
+            .line_start(snippet.line_start)
+            .annotation(
+                AnnotationKind::Primary
+                    .span(snippet.span.clone())
+                    .label(finding.rule.name()),
+            );
+        if let Some(related) = &snippet.related {
+            source = source.annotation(
+                AnnotationKind::Context
+                    .span(related.clone())
+                    .label("first defined here"),
+            );
+        }
+        body = body.element(source);
+        has_body = true;
+    }
     let note;
     if !finding.pointer.is_empty() {
         note = format!("at {}", finding.pointer);
-        group = group.element(Level::NOTE.message(note.as_str()));
+        body = body.element(Level::NOTE.message(note.as_str()));
+        has_body = true;
     }
     if let Some(help) = &finding.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        body = body.element(Level::HELP.message(help.as_str()));
+        has_body = true;
     }
-    let mut rendered = Renderer::styled().render(&[group]);
+    let renderer = Renderer::styled();
+    let head = renderer.render(&[head]);
+    let mut rendered = String::with_capacity(head.len() + 256);
+    // Rendered alone, the origin line has no gutter: indent it as the excerpt's gutter is
+    // wide (the widest line number shown), as one group would.
+    let gutter = snippet.map_or(0, |snippet| {
+        let last = snippet.line_start + snippet.text.matches('\n').count();
+        last.to_string().len()
+    });
+    match head.rsplit_once('\n') {
+        Some((title, origin)) => {
+            rendered.push_str(title);
+            rendered.push('\n');
+            rendered.extend(std::iter::repeat_n(' ', gutter));
+            rendered.push_str(origin);
+        }
+        None => rendered.push_str(&head),
+    }
+    if has_body {
+        rendered.push('\n');
+        rendered.push_str(&renderer.render(&[body]));
+    }
     rendered.push_str("\n\n");
     rendered
 }
@@ -226,6 +294,7 @@ impl Reporter for JsonReporter<'_> {
             "records": summary.records,
             "errors": summary.errors,
             "warnings": summary.warnings,
+            "omitted": summary.omitted,
         });
         writeln!(self.out, "],\"summary\":{summary}}}")?;
         self.out.flush()
@@ -412,6 +481,20 @@ impl Reporter for Github<'_> {
             self.out,
             "::{command} {properties}::{}",
             escape_data(&message)
+        )
+    }
+
+    fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {
+        if self.options.quiet {
+            return Ok(());
+        }
+        let line = omitted_line(omitted);
+        let message = line.strip_prefix("note: ").unwrap_or(&line);
+        writeln!(
+            self.out,
+            "::notice file={}::{}",
+            escape_property(&relative_to_cwd(&omitted.file)),
+            escape_data(message)
         )
     }
 

@@ -22,6 +22,7 @@
 
 pub mod check;
 pub mod engine;
+mod escape;
 pub mod locate;
 pub mod render;
 

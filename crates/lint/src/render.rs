@@ -1,7 +1,9 @@
 //! Output formats: human (rustc's look), JSON, SARIF 2.1.0 and GitHub workflow commands.
 //!
 //! Every reporter streams: findings are written as they come, so memory does not grow with
-//! their number.
+//! their number. Every piece of untrusted text (messages and help, which quote payload keys
+//! and values, pointers, file names, source excerpts) goes through the escaping function of
+//! its format, in [`crate::escape`], on its way to the writer.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -12,6 +14,7 @@ use kaleyra_wa::{Rule, Severity};
 use serde_json::json;
 
 use crate::engine::{Finding, Summary};
+use crate::escape;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,8 +116,10 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
+    let message = escape::human_line(&finding.message);
+    let file = escape::human_line(&finding.file);
     let title = level
-        .primary_title(finding.message.as_str())
+        .primary_title(message.as_ref())
         .id(finding.rule.code());
     let snippet = finding
         .snippet
@@ -122,37 +127,44 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
         .filter(|snippet| snippet.text.len() <= MAX_SNIPPET_BYTES);
     let mut group = match (snippet, &finding.region) {
         (Some(snippet), _) => {
-            let mut source = Snippet::source(snippet.text.as_str())
+            let mut span = snippet.span.clone();
+            let mut related = snippet.related.clone();
+            let text = match &mut related {
+                Some(related) => escape::human_snippet(&snippet.text, &mut [&mut span, related]),
+                None => escape::human_snippet(&snippet.text, &mut [&mut span]),
+            };
+            let mut source = Snippet::source(text)
                 .line_start(snippet.line_start)
-                .path(finding.file.as_str())
+                .path(file.as_ref())
                 .annotation(
                     AnnotationKind::Primary
-                        .span(snippet.span.clone())
+                        .span(span)
                         .label(finding.rule.name()),
                 );
-            if let Some(related) = &snippet.related {
+            if let Some(related) = related {
                 source = source.annotation(
                     AnnotationKind::Context
-                        .span(related.clone())
+                        .span(related)
                         .label("first defined here"),
                 );
             }
             Group::with_title(title).element(source)
         }
         (None, Some(region)) => Group::with_title(title).element(
-            Origin::path(finding.file.as_str())
+            Origin::path(file.as_ref())
                 .line(region.line)
                 .char_column(region.column),
         ),
-        (None, None) => Group::with_title(title).element(Origin::path(finding.file.as_str())),
+        (None, None) => Group::with_title(title).element(Origin::path(file.as_ref())),
     };
     let note;
     if !finding.pointer.is_empty() {
-        note = format!("at {}", finding.pointer);
+        note = format!("at {}", escape::human_line(&finding.pointer));
         group = group.element(Level::NOTE.message(note.as_str()));
     }
-    if let Some(help) = &finding.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+    let help = finding.help.as_deref().map(escape::human_line);
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
     }
     let mut rendered = Renderer::styled().render(&[group]);
     rendered.push_str("\n\n");
@@ -212,7 +224,8 @@ impl Reporter for JsonReporter<'_> {
             ",\n"
         };
         self.count += 1;
-        write!(self.out, "{separator}{}", finding_json(finding))
+        self.out.write_all(separator.as_bytes())?;
+        escape::write_json(&mut self.out, &finding_json(finding))
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -227,7 +240,9 @@ impl Reporter for JsonReporter<'_> {
             "errors": summary.errors,
             "warnings": summary.warnings,
         });
-        writeln!(self.out, "],\"summary\":{summary}}}")?;
+        write!(self.out, "],\"summary\":")?;
+        escape::write_json(&mut self.out, &summary)?;
+        writeln!(self.out, "}}")?;
         self.out.flush()
     }
 }
@@ -304,7 +319,7 @@ impl Reporter for Sarif<'_> {
             "message": {"text": message},
             "locations": [location],
         });
-        write!(self.out, "{result}")
+        escape::write_json(&mut self.out, &result)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
@@ -360,18 +375,22 @@ pub fn encode_uri_path(path: &str) -> String {
 }
 
 fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
-    let run_head = json!({
-        "tool": {"driver": sarif_driver()},
-        "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-    })
-    .to_string();
+    let mut run_head = Vec::new();
+    escape::write_json(
+        &mut run_head,
+        &json!({
+            "tool": {"driver": sarif_driver()},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+        }),
+    )?;
     // Open the run object, leaving it to be closed after the results.
-    let run_head = run_head.strip_suffix('}').unwrap_or(&run_head);
-    writeln!(
-        out,
-        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{run_head},\"results\":["
-    )
+    let run_head = run_head.strip_suffix(b"}").unwrap_or(&run_head);
+    out.write_all(
+        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[",
+    )?;
+    out.write_all(run_head)?;
+    writeln!(out, ",\"results\":[")
 }
 
 struct Github<'w> {
@@ -388,7 +407,10 @@ impl Reporter for Github<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut properties = format!("file={}", escape_property(&relative_to_cwd(&finding.file)));
+        let mut properties = format!(
+            "file={}",
+            escape::github_property(&relative_to_cwd(&finding.file))
+        );
         if let Some(region) = &finding.region {
             properties.push_str(&format!(
                 ",line={},col={},endLine={},endColumn={}",
@@ -400,7 +422,7 @@ impl Reporter for Github<'_> {
             ));
         }
         let title = format!("{} {}", finding.rule.code(), finding.rule.name());
-        properties.push_str(&format!(",title={}", escape_property(&title)));
+        properties.push_str(&format!(",title={}", escape::github_property(&title)));
         let mut message = finding.message.clone();
         if !finding.pointer.is_empty() {
             message.push_str(&format!(" (at {})", finding.pointer));
@@ -411,7 +433,7 @@ impl Reporter for Github<'_> {
         writeln!(
             self.out,
             "::{command} {properties}::{}",
-            escape_data(&message)
+            escape::github_data(&message)
         )
     }
 
@@ -423,27 +445,9 @@ impl Reporter for Github<'_> {
     }
 }
 
-/// Escapes a workflow command's message (`%`, CR, LF), as `@actions/core` does.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value: as [`escape_data`], and `:` and `,`.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn github_escaping_follows_the_toolkit() {
-        assert_eq!(escape_data("50% off\r\nnow"), "50%25 off%0D%0Anow");
-        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
-    }
 
     #[test]
     fn sarif_uris_are_percent_encoded() {

@@ -8,6 +8,7 @@ mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#g
 mod hostile;
 mod hostile_props;
 mod injection;
+mod invocation;
 mod model;
 mod props;
 mod schema;

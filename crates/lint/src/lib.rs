@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+mod distinct;
 pub mod engine;
 mod escape;
 pub mod locate;

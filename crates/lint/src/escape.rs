@@ -214,4 +214,96 @@ mod tests {
         );
         assert_eq!(serde_json::from_slice::<String>(&out).unwrap(), text);
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Text mixing any characters with the hidden and special ones.
+        fn text() -> impl Strategy<Value = String> {
+            let special = prop::sample::select(vec![
+                '\0',
+                '\u{1b}',
+                '\u{7}',
+                '\n',
+                '\r',
+                '\t',
+                '\u{7f}',
+                '\u{85}',
+                '\u{9b}',
+                '\u{2028}',
+                '\u{2029}',
+                '\u{202e}',
+                '\u{2066}',
+                '\u{200b}',
+                '\u{feff}',
+                '\u{e0001}',
+                '%',
+                ':',
+                ',',
+                '"',
+                '\\',
+                'a',
+                'é',
+                '😀',
+            ]);
+            prop::collection::vec(prop_oneof![any::<char>(), special], 0..40)
+                .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        /// The toolkit's unescaping, as GitHub reads a message or property.
+        fn unpercent(text: &str) -> String {
+            text.replace("%0D", "\r")
+                .replace("%0A", "\n")
+                .replace("%3A", ":")
+                .replace("%2C", ",")
+                .replace("%25", "%")
+        }
+
+        proptest! {
+            #[test]
+            fn human_lines_hold_nothing_hidden(text in text()) {
+                let shown = human_line(&text);
+                prop_assert!(!shown.contains(is_hidden));
+                if !text.contains(is_hidden) {
+                    prop_assert_eq!(shown, text.as_str());
+                }
+            }
+
+            #[test]
+            fn snippets_are_one_for_one(text in text(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
+                let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+                let (a, b) = (a.get(&bounds), b.get(&bounds));
+                let original = *a.min(b)..*a.max(b);
+                let mut span = original.clone();
+                let shown = human_snippet(&text, &mut [&mut span]);
+                prop_assert!(!shown.contains(|c| c != '\n' && c != '\t' && is_hidden(c)));
+                prop_assert_eq!(shown.chars().count(), text.chars().count());
+                prop_assert_eq!(shown[..span.start].chars().count(), text[..original.start].chars().count());
+                prop_assert_eq!(shown[span].chars().count(), text[original].chars().count());
+            }
+
+            #[test]
+            fn github_text_is_one_line_and_reads_back(text in text()) {
+                let data = github_data(&text);
+                let property = github_property(&text);
+                prop_assert!(!data.contains(is_hidden));
+                prop_assert!(!property.contains(|c| is_hidden(c) || c == ':' || c == ','));
+                if !text.contains(|c| c != '\n' && c != '\r' && is_hidden(c)) {
+                    prop_assert_eq!(unpercent(&data), text.as_str());
+                    prop_assert_eq!(unpercent(&property), text.as_str());
+                }
+            }
+
+            #[test]
+            fn json_holds_nothing_hidden_and_decodes_back(text in text()) {
+                let mut out = Vec::new();
+                write_json(&mut out, &text).unwrap();
+                let raw = String::from_utf8(out).unwrap();
+                prop_assert!(!raw.contains(is_hidden));
+                prop_assert_eq!(serde_json::from_str::<String>(&raw).unwrap(), text);
+            }
+        }
+    }
 }

@@ -221,7 +221,11 @@ fn lint(args: LintArgs) -> ExitCode {
     let format = Format::from(args.format);
     let stdout = io::stdout();
     let color = anstream::AutoStream::choice(&stdout);
-    let out: Box<dyn Write> = if color == anstream::ColorChoice::Never {
+    let out: Box<dyn Write> = if format != Format::Human {
+        // Machine formats are never styled, and their untrusted text is escaped: nothing to
+        // strip.
+        Box::new(BufWriter::new(stdout.lock()))
+    } else if color == anstream::ColorChoice::Never {
         // Stripping writes each piece between escape codes on its own: buffer below it, or
         // every piece is a system call (stdout flushes at each newline).
         let buffered: Box<dyn Write> = Box::new(BufWriter::new(stdout.lock()));

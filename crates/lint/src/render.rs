@@ -3,7 +3,7 @@
 //! Every reporter streams: findings are written as they come, so memory does not grow with
 //! their number. Every piece of untrusted text (messages and help, which quote payload keys
 //! and values, pointers, file names, source excerpts) goes through the escaping function of
-//! its format, in [`crate::escape`], on its way to the writer.
+//! its format, in the private `escape` module, on its way to the writer.
 
 use std::borrow::Cow;
 use std::io::{self, Write};

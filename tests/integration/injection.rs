@@ -295,3 +295,18 @@ fn hostile_text_is_escaped_in_every_format() {
         check_class(dir.path(), name, text, &files);
     }
 }
+
+#[test]
+fn crlf_line_endings_are_layout_not_hidden_text() {
+    // A duplicate key: the excerpt spans two CRLF lines.
+    let text = "{\r\n  \"messaging_object\": {\r\n    \"to\": \"919876543210\",\r\n    \"to\": \"919876543211\"\r\n  }\r\n}\r\n";
+    let dir = tree(&[("crlf.json", text.as_bytes())]);
+    let run = run_in(dir.path(), &["crlf.json"], None);
+    assert_clean(&run.stdout, "CRLF");
+    assert!(!run.stdout.contains('␍'), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("3 |     \"to\": \"919876543210\",\n"),
+        "{}",
+        run.stdout
+    );
+}

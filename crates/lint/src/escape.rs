@@ -68,12 +68,22 @@ fn picture(c: char) -> char {
     }
 }
 
+/// Whether the hidden character `c` at byte `at` of an excerpt is part of its layout, which
+/// the renderer handles: a line feed, a carriage return before one, a tab (expanded).
+fn is_layout(text: &str, at: usize, c: char) -> bool {
+    match c {
+        '\n' | '\t' => true,
+        '\r' => text.as_bytes().get(at + 1) == Some(&b'\n'),
+        _ => false,
+    }
+}
+
 /// Human output, a source excerpt: hidden characters replaced one for one by visible ones
-/// ([`picture`]), except the line feeds between its lines and tabs (which the renderer
-/// expands itself). The byte ranges in `spans` are moved to the same characters in the result.
+/// ([`picture`]), except its layout ([`is_layout`]). The byte ranges in `spans` are moved to
+/// the same characters in the result.
 pub(crate) fn human_snippet<'a>(text: &'a str, spans: &mut [&mut Range<usize>]) -> Cow<'a, str> {
-    let needs = |c: char| c != '\n' && c != '\t' && is_hidden(c);
-    if !text.contains(needs) {
+    let needs = |at: usize, c: char| is_hidden(c) && !is_layout(text, at, c);
+    if !text.char_indices().any(|(at, c)| needs(at, c)) {
         return Cow::Borrowed(text);
     }
     // Every offset, each with where it moves to once found.
@@ -88,7 +98,7 @@ pub(crate) fn human_snippet<'a>(text: &'a str, spans: &mut [&mut Range<usize>]) 
                 *moved = Some(out.len());
             }
         }
-        out.push(if needs(c) { picture(c) } else { c });
+        out.push(if needs(at, c) { picture(c) } else { c });
     }
     let mut moved = offsets
         .into_iter()
@@ -180,12 +190,12 @@ mod tests {
 
     #[test]
     fn snippets_keep_columns_and_move_spans() {
-        let text = "{\"\u{1b}é\u{202e}\": 1,\n\t\"b\u{2028}\": 2}";
+        let text = "{\"\u{1b}é\u{202e}\": 1,\r\n\t\"b\u{2028}\": 2}\r";
         let key = text.find('\u{1b}').unwrap()..text.find(':').unwrap();
         let other = text.find('b').unwrap()..text.rfind(':').unwrap() + 1;
         let (mut first, mut second) = (key.clone(), other.clone());
         let shown = human_snippet(text, &mut [&mut first, &mut second]);
-        assert_eq!(shown, "{\"␛é�\": 1,\n\t\"b␤\": 2}");
+        assert_eq!(shown, "{\"␛é�\": 1,\r\n\t\"b␤\": 2}␍");
         assert_eq!(text.chars().count(), shown.chars().count());
         assert_eq!(&text[key], "\u{1b}é\u{202e}\"");
         assert_eq!(&shown[first], "␛é�\"");
@@ -278,7 +288,7 @@ mod tests {
                 let original = *a.min(b)..*a.max(b);
                 let mut span = original.clone();
                 let shown = human_snippet(&text, &mut [&mut span]);
-                prop_assert!(!shown.contains(|c| c != '\n' && c != '\t' && is_hidden(c)));
+                prop_assert!(!shown.char_indices().any(|(at, c)| is_hidden(c) && !is_layout(&shown, at, c)));
                 prop_assert_eq!(shown.chars().count(), text.chars().count());
                 prop_assert_eq!(shown[..span.start].chars().count(), text[..original.start].chars().count());
                 prop_assert_eq!(shown[span].chars().count(), text[original].chars().count());

@@ -3,7 +3,7 @@
 //! Thin glue: arguments in, [`kaleyra_wa_linter`] does the work, exit status out.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bytesize::ByteSize;
@@ -44,7 +44,9 @@ enum Command {
 #[derive(Debug, Args)]
 struct LintArgs {
     /// Files, directories (walked recursively, .gitignore-aware, for *.json, *.jsonl,
-    /// *.ndjson), or - for standard input. Default: the current directory.
+    /// *.ndjson), or - for standard input. Default: the current directory. A file reached
+    /// twice (named twice, or named and inside a named directory) is linted once. A path
+    /// named like a subcommand is written ./rules or -- rules.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.
@@ -94,26 +96,99 @@ impl From<FormatArg> for Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    if stdout_closed() {
+        eprintln!(
+            "error: standard output is closed; redirect it (`>report.txt`, `>/dev/null`) instead"
+        );
+        return ExitCode::from(2);
+    }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help`, `--version` (status 0) and usage errors (status 2), printed here rather
+        // than by `Error::exit`, which ignores a failure to write them.
+        Err(error) => {
+            let printed = error.print().and_then(|()| io::stdout().flush());
+            return match printed {
+                Err(write) if write.kind() != io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write to standard output: {write}");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2)),
+            };
+        }
+    };
     let result = match cli.command {
-        Some(Command::Rules) => print_rules(),
-        Some(Command::Explain { code }) => match Rule::from_code(&code) {
-            Some(rule) => write_stdout(&rule.explain()),
-            None => {
-                eprintln!("error: no rule `{code}`; `kaleyra-wa-lint rules` lists them all");
-                return ExitCode::from(2);
+        Some(Command::Rules) => {
+            note_shadowed_path("rules");
+            print_rules()
+        }
+        Some(Command::Explain { code }) => {
+            note_shadowed_path("explain");
+            match Rule::from_code(&code) {
+                Some(rule) => write_stdout(&rule.explain()),
+                None => {
+                    eprintln!(
+                        "error: no rule `{}`; `kaleyra-wa-lint rules` lists them all",
+                        code.escape_debug()
+                    );
+                    return ExitCode::from(2);
+                }
             }
-        },
+        }
         None => return lint(cli.lint),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: cannot write to standard output: {error}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Says on stderr how to lint `name` when a subcommand of that name ran but a file or
+/// directory of that name is here too: the subcommand wins, which could pass for a clean lint.
+fn note_shadowed_path(name: &str) {
+    if Path::new(name).exists() {
+        eprintln!(
+            "note: `{name}` ran the subcommand; to lint the path `{name}` here, run \
+             `kaleyra-wa-lint ./{name}` or `kaleyra-wa-lint -- {name}`"
+        );
+    }
+}
+
+/// Whether standard output was closed (`>&-`) when the process started. The Rust runtime
+/// reopens a closed standard stream on `/dev/null`, read-write, before `main`, so every write
+/// would vanish and succeed; a shell's `>/dev/null` opens it write-only, so the two differ.
+#[cfg(unix)]
+fn stdout_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+
+    let stdout = io::stdout();
+    let Ok(flags) = rustix::fs::fcntl_getfl(stdout.as_fd()) else {
+        // Not even a descriptor (the runtime could not reopen it).
+        return true;
+    };
+    if flags & rustix::fs::OFlags::ACCMODE != rustix::fs::OFlags::RDWR {
+        return false;
+    }
+    let Ok(stdout) = stdout.as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    let (Ok(stdout), Ok(null)) = (
+        std::fs::File::from(stdout).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    stdout.file_type().is_char_device() && stdout.rdev() == null.rdev()
+}
+
+#[cfg(not(unix))]
+fn stdout_closed() -> bool {
+    false
 }
 
 fn print_rules() -> io::Result<()> {
@@ -146,7 +221,11 @@ fn lint(args: LintArgs) -> ExitCode {
     let format = Format::from(args.format);
     let stdout = io::stdout();
     let color = anstream::AutoStream::choice(&stdout);
-    let out: Box<dyn Write> = if color == anstream::ColorChoice::Never {
+    let out: Box<dyn Write> = if format != Format::Human {
+        // Machine formats are never styled, and their untrusted text is escaped: nothing to
+        // strip.
+        Box::new(BufWriter::new(stdout.lock()))
+    } else if color == anstream::ColorChoice::Never {
         // Stripping writes each piece between escape codes on its own: buffer below it, or
         // every piece is a system call (stdout flushes at each newline).
         let buffered: Box<dyn Write> = Box::new(BufWriter::new(stdout.lock()));

@@ -442,7 +442,7 @@ static SARIF_SCHEMA: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 
 /// Parses SARIF output, validates it against the official schema and checks what GitHub
 /// code scanning needs. Returns the log.
-fn check_sarif(stdout: &str) -> Value {
+pub(crate) fn check_sarif(stdout: &str) -> Value {
     let log: Value = serde_json::from_str(stdout).expect("SARIF output is one JSON value");
     let errors: Vec<String> = SARIF_SCHEMA
         .iter_errors(&log)
@@ -576,7 +576,7 @@ fn sarif_uris_are_encoded_and_relative() {
 // --format github
 
 /// A workflow command: `(command, properties, message)`, all unescaped.
-fn parse_command(line: &str) -> (String, BTreeMap<String, String>, String) {
+pub(crate) fn parse_command(line: &str) -> (String, BTreeMap<String, String>, String) {
     let unescape = |s: &str| {
         s.replace("%0D", "\r")
             .replace("%0A", "\n")

@@ -7,6 +7,8 @@ mod differential;
 mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
 mod hostile;
 mod hostile_props;
+mod injection;
+mod invocation;
 mod model;
 mod props;
 mod schema;

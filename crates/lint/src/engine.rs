@@ -207,12 +207,14 @@ pub struct Interrupted {
 /// skipping hidden entries, following symbolic links) for `*.json`, `*.jsonl` and `*.ndjson`,
 /// sorted by path; `-` is standard input; any other path is a file, whatever its extension.
 /// Paths that cannot be walked (a dangling link, a link loop, a directory that cannot be
-/// listed) become [`Input::Unreadable`].
+/// listed) become [`Input::Unreadable`]. A file that more than one of several paths reach
+/// (named twice, named and inside a named directory, or through a link; `-` twice) is one
+/// input, where it is first reached.
 pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
     // Each path costs a `stat` (is it a directory?): on a long list of files (from `xargs`)
     // that is one system call per file, so the paths are looked at on every core. `collect`
     // keeps their order.
-    paths
+    let inputs = paths
         .par_iter()
         .flat_map_iter(|path| {
             let mut inputs = Vec::with_capacity(1);
@@ -233,7 +235,14 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
             }
             inputs
         })
-        .collect()
+        .collect();
+    // Only several paths pay a `stat` per file for this (one path, the usual case, names no
+    // file twice but through links, which are kept as the walk finds them).
+    if paths.len() > 1 {
+        crate::distinct::first_of_each(inputs)
+    } else {
+        inputs
+    }
 }
 
 fn walk(root: &Path, inputs: &mut Vec<Input>) {

@@ -21,7 +21,9 @@
 #![warn(missing_docs)]
 
 pub mod check;
+mod distinct;
 pub mod engine;
+mod escape;
 pub mod locate;
 pub mod render;
 

@@ -1,7 +1,9 @@
 //! Output formats: human (rustc's look), JSON, SARIF 2.1.0 and GitHub workflow commands.
 //!
 //! Every reporter streams: findings are written as they come, so memory does not grow with
-//! their number.
+//! their number. Every piece of untrusted text (messages and help, which quote payload keys
+//! and values, pointers, file names, source excerpts) goes through the escaping function of
+//! its format, in the private `escape` module, on its way to the writer.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -12,6 +14,7 @@ use kaleyra_wa::{Rule, Severity};
 use serde_json::json;
 
 use crate::engine::{Event, Finding, Omitted, Summary};
+use crate::escape;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +116,8 @@ impl Reporter for Human<'_> {
         if self.options.quiet && omitted.errors == 0 {
             return Ok(());
         }
-        writeln!(self.out, "{}\n", omitted_line(omitted))
+        let file = escape::human_line(&omitted.file);
+        writeln!(self.out, "note: {}\n", omitted_line(&file, omitted))
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -124,17 +128,17 @@ impl Reporter for Human<'_> {
     }
 }
 
-/// `note: 39900 more findings in big.json (39900 errors, 0 warnings) are not shown`.
-fn omitted_line(omitted: &Omitted) -> String {
+/// `39900 more findings in big.json not shown (39900 errors, 0 warnings); ...`, naming the
+/// file as `file` (escaped for the format).
+fn omitted_line(file: &str, omitted: &Omitted) -> String {
     let record = match omitted.record {
         Some(line) => format!(", record at line {line}"),
         None => String::new(),
     };
     let count = omitted.errors + omitted.warnings;
     format!(
-        "note: {count} more {} in {}{record} not shown ({} {}, {} {}); the summary counts them",
+        "{count} more {} in {file}{record} not shown ({} {}, {} {}); the summary counts them",
         plural(count, "finding", "findings"),
-        omitted.file,
         omitted.errors,
         plural(omitted.errors, "error", "errors"),
         omitted.warnings,
@@ -152,8 +156,10 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
+    let message = escape::human_line(&finding.message);
+    let file = escape::human_line(&finding.file);
     let title = level
-        .primary_title(finding.message.as_str())
+        .primary_title(message.as_ref())
         .id(finding.rule.code());
     let snippet = finding
         .snippet
@@ -162,10 +168,10 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
     // The place is named from the finding's region, not from the excerpt (which may be cut
     // from a long line: annotate-snippets would count its columns from the cut).
     let origin = match &finding.region {
-        Some(region) => Origin::path(finding.file.as_str())
+        Some(region) => Origin::path(file.as_ref())
             .line(region.line)
             .char_column(region.column),
-        None => Origin::path(finding.file.as_str()),
+        None => Origin::path(file.as_ref()),
     };
     let head = Group::with_title(title).element(origin);
     let mut body = Group::with_level(match finding.severity() {
@@ -174,17 +180,23 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
     });
     let mut has_body = false;
     if let Some(snippet) = snippet {
-        let mut source = Snippet::source(snippet.text.as_str())
+        let mut span = snippet.span.clone();
+        let mut related = snippet.related.clone();
+        let text = match &mut related {
+            Some(related) => escape::human_snippet(&snippet.text, &mut [&mut span, related]),
+            None => escape::human_snippet(&snippet.text, &mut [&mut span]),
+        };
+        let mut source = Snippet::source(text)
             .line_start(snippet.line_start)
             .annotation(
                 AnnotationKind::Primary
-                    .span(snippet.span.clone())
+                    .span(span)
                     .label(finding.rule.name()),
             );
-        if let Some(related) = &snippet.related {
+        if let Some(related) = related {
             source = source.annotation(
                 AnnotationKind::Context
-                    .span(related.clone())
+                    .span(related)
                     .label("first defined here"),
             );
         }
@@ -193,19 +205,21 @@ fn human(finding: &Finding, options: RenderOptions) -> String {
     }
     let note;
     if !finding.pointer.is_empty() {
-        note = format!("at {}", finding.pointer);
+        note = format!("at {}", escape::human_line(&finding.pointer));
         body = body.element(Level::NOTE.message(note.as_str()));
         has_body = true;
     }
-    if let Some(help) = &finding.help {
-        body = body.element(Level::HELP.message(help.as_str()));
+    let help = finding.help.as_deref().map(escape::human_line);
+    if let Some(help) = &help {
+        body = body.element(Level::HELP.message(help.as_ref()));
         has_body = true;
     }
     let renderer = Renderer::styled();
     let head = renderer.render(&[head]);
     let mut rendered = String::with_capacity(head.len() + 256);
     // Rendered alone, the origin line has no gutter: indent it as the excerpt's gutter is
-    // wide (the widest line number shown), as one group would.
+    // wide (the widest line number shown), as one group would. (The title is one line: its
+    // text is escaped.)
     let gutter = snippet.map_or(0, |snippet| {
         let last = snippet.line_start + snippet.text.matches('\n').count();
         last.to_string().len()
@@ -280,7 +294,8 @@ impl Reporter for JsonReporter<'_> {
             ",\n"
         };
         self.count += 1;
-        write!(self.out, "{separator}{}", finding_json(finding))
+        self.out.write_all(separator.as_bytes())?;
+        escape::write_json(&mut self.out, &finding_json(finding))
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -296,7 +311,9 @@ impl Reporter for JsonReporter<'_> {
             "warnings": summary.warnings,
             "omitted": summary.omitted,
         });
-        writeln!(self.out, "],\"summary\":{summary}}}")?;
+        write!(self.out, "],\"summary\":")?;
+        escape::write_json(&mut self.out, &summary)?;
+        writeln!(self.out, "}}")?;
         self.out.flush()
     }
 }
@@ -373,7 +390,7 @@ impl Reporter for Sarif<'_> {
             "message": {"text": message},
             "locations": [location],
         });
-        write!(self.out, "{result}")
+        escape::write_json(&mut self.out, &result)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
@@ -429,18 +446,22 @@ pub fn encode_uri_path(path: &str) -> String {
 }
 
 fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
-    let run_head = json!({
-        "tool": {"driver": sarif_driver()},
-        "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-    })
-    .to_string();
+    let mut run_head = Vec::new();
+    escape::write_json(
+        &mut run_head,
+        &json!({
+            "tool": {"driver": sarif_driver()},
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+        }),
+    )?;
     // Open the run object, leaving it to be closed after the results.
-    let run_head = run_head.strip_suffix('}').unwrap_or(&run_head);
-    writeln!(
-        out,
-        "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{run_head},\"results\":["
-    )
+    let run_head = run_head.strip_suffix(b"}").unwrap_or(&run_head);
+    out.write_all(
+        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[",
+    )?;
+    out.write_all(run_head)?;
+    writeln!(out, ",\"results\":[")
 }
 
 struct Github<'w> {
@@ -457,7 +478,10 @@ impl Reporter for Github<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut properties = format!("file={}", escape_property(&relative_to_cwd(&finding.file)));
+        let mut properties = format!(
+            "file={}",
+            escape::github_property(&relative_to_cwd(&finding.file))
+        );
         if let Some(region) = &finding.region {
             properties.push_str(&format!(
                 ",line={},col={},endLine={},endColumn={}",
@@ -469,7 +493,7 @@ impl Reporter for Github<'_> {
             ));
         }
         let title = format!("{} {}", finding.rule.code(), finding.rule.name());
-        properties.push_str(&format!(",title={}", escape_property(&title)));
+        properties.push_str(&format!(",title={}", escape::github_property(&title)));
         let mut message = finding.message.clone();
         if !finding.pointer.is_empty() {
             message.push_str(&format!(" (at {})", finding.pointer));
@@ -480,7 +504,7 @@ impl Reporter for Github<'_> {
         writeln!(
             self.out,
             "::{command} {properties}::{}",
-            escape_data(&message)
+            escape::github_data(&message)
         )
     }
 
@@ -488,13 +512,12 @@ impl Reporter for Github<'_> {
         if self.options.quiet {
             return Ok(());
         }
-        let line = omitted_line(omitted);
-        let message = line.strip_prefix("note: ").unwrap_or(&line);
+        let file = relative_to_cwd(&omitted.file);
         writeln!(
             self.out,
             "::notice file={}::{}",
-            escape_property(&relative_to_cwd(&omitted.file)),
-            escape_data(message)
+            escape::github_property(&file),
+            escape::github_data(&omitted_line(&file, omitted))
         )
     }
 
@@ -506,27 +529,9 @@ impl Reporter for Github<'_> {
     }
 }
 
-/// Escapes a workflow command's message (`%`, CR, LF), as `@actions/core` does.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value: as [`escape_data`], and `:` and `,`.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn github_escaping_follows_the_toolkit() {
-        assert_eq!(escape_data("50% off\r\nnow"), "50%25 off%0D%0Anow");
-        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
-    }
 
     #[test]
     fn sarif_uris_are_percent_encoded() {

@@ -1,0 +1,57 @@
+//! One input per file, however many times the paths given reach it (a file named twice, a
+//! directory and a file inside it, `-` twice): the first occurrence is kept, in its place.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::engine::Input;
+
+/// What makes two inputs the same.
+#[derive(Debug, Hash, PartialEq, Eq)]
+enum Identity {
+    Stdin,
+    /// The file system's identity of a file (device and inode on Unix; the canonical path
+    /// elsewhere), so that other spellings of a path, links included, are the same file.
+    #[cfg(unix)]
+    File(u64, u64),
+    #[cfg(not(unix))]
+    File(PathBuf),
+    /// A path that cannot be looked at (missing, unreadable): the same as given.
+    Path(PathBuf),
+}
+
+/// `inputs` without the repeated ones, in order.
+pub(crate) fn first_of_each(inputs: Vec<Input>) -> Vec<Input> {
+    // One `stat` per file, on every core.
+    let identities: Vec<Identity> = inputs.par_iter().map(identity).collect();
+    let mut seen = HashSet::with_capacity(inputs.len());
+    inputs
+        .into_iter()
+        .zip(identities)
+        .filter_map(|(input, identity)| seen.insert(identity).then_some(input))
+        .collect()
+}
+
+fn identity(input: &Input) -> Identity {
+    match input {
+        Input::Stdin { .. } => Identity::Stdin,
+        Input::File { path, .. } => {
+            file_identity(path).unwrap_or_else(|| Identity::Path(path.clone()))
+        }
+        Input::Unreadable { name, .. } => Identity::Path(PathBuf::from(name)),
+    }
+}
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).ok()?;
+    Some(Identity::File(metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<Identity> {
+    std::fs::canonicalize(path).ok().map(Identity::File)
+}

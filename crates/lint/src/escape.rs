@@ -1,0 +1,319 @@
+//! Escaping of untrusted text (payload keys and values in messages, pointers, file names,
+//! source excerpts): one function per output format, so that nothing in a payload or a file
+//! name can move the cursor, set a terminal's title, start a GitHub workflow command, reorder
+//! what is shown (bidi controls) or hide text (zero-width characters).
+//!
+//! The characters treated as hidden are those of the Unicode general categories Cc (C0, DEL,
+//! C1), Cf (bidi controls, zero-width characters, the BOM, ...), Zl and Zp (U+2028, U+2029).
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::ops::Range;
+
+use serde::Serialize;
+use unicode_general_category::{GeneralCategory, get_general_category};
+
+/// Whether `c` is shown as something else than itself: a control, format, line or paragraph
+/// separator character.
+fn is_hidden(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
+    matches!(
+        get_general_category(c),
+        GeneralCategory::Control
+            | GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    )
+}
+
+/// Rewrites `text` with `escape` called for each character that `needs` it, borrowing when
+/// none does (the common case costs one scan).
+fn rewrite(
+    text: &str,
+    needs: impl Fn(char) -> bool,
+    escape: impl Fn(char, &mut String),
+) -> Cow<'_, str> {
+    let Some(first) = text.find(&needs) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if needs(c) {
+            escape(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Human output, a one-line field (message, help, pointer, file name): each hidden character
+/// as a Rust-style escape, `\u{202e}`.
+pub(crate) fn human_line(text: &str) -> Cow<'_, str> {
+    rewrite(text, is_hidden, |c, out| out.extend(c.escape_unicode()))
+}
+
+/// The visible stand-in for a hidden character in a source excerpt: one code point for one,
+/// one column wide, so columns and carets stay right. C0 and DEL: their control pictures
+/// (U+2400..U+2421); line and paragraph separators: `␤`; anything else: `�`.
+fn picture(c: char) -> char {
+    match c {
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        '\u{85}' | '\u{2028}' | '\u{2029}' => '\u{2424}',
+        _ => '\u{fffd}',
+    }
+}
+
+/// Whether the hidden character `c` at byte `at` of an excerpt is part of its layout, which
+/// the renderer handles: a line feed, a carriage return before one, a tab (expanded).
+fn is_layout(text: &str, at: usize, c: char) -> bool {
+    match c {
+        '\n' | '\t' => true,
+        '\r' => text.as_bytes().get(at + 1) == Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// Human output, a source excerpt: hidden characters replaced one for one by visible ones
+/// ([`picture`]), except its layout ([`is_layout`]). The byte ranges in `spans` are moved to
+/// the same characters in the result.
+pub(crate) fn human_snippet<'a>(text: &'a str, spans: &mut [&mut Range<usize>]) -> Cow<'a, str> {
+    let needs = |at: usize, c: char| is_hidden(c) && !is_layout(text, at, c);
+    if !text.char_indices().any(|(at, c)| needs(at, c)) {
+        return Cow::Borrowed(text);
+    }
+    // Every offset, each with where it moves to once found.
+    let mut offsets: Vec<(usize, Option<usize>)> = spans
+        .iter()
+        .flat_map(|span| [(span.start, None), (span.end, None)])
+        .collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (at, c) in text.char_indices() {
+        for (offset, moved) in &mut offsets {
+            if moved.is_none() && *offset <= at {
+                *moved = Some(out.len());
+            }
+        }
+        out.push(if needs(at, c) { picture(c) } else { c });
+    }
+    let mut moved = offsets
+        .into_iter()
+        .map(|(_, moved)| moved.unwrap_or(out.len()));
+    for span in spans {
+        span.start = moved.next().unwrap_or(out.len());
+        span.end = moved.next().unwrap_or(out.len());
+    }
+    Cow::Owned(out)
+}
+
+/// GitHub workflow command, the message: `%`, CR and LF percent-encoded as `@actions/core`
+/// does (GitHub shows CR and LF as line breaks inside the annotation), other hidden
+/// characters as `\u{202e}`. The result holds no line break, so it cannot start a command.
+pub(crate) fn github_data(text: &str) -> Cow<'_, str> {
+    rewrite(
+        text,
+        |c| c == '%' || is_hidden(c),
+        |c, out| match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.extend(c.escape_unicode()),
+        },
+    )
+}
+
+/// GitHub workflow command, a property value (`file=`, `title=`): as [`github_data`], and
+/// `:` and `,` percent-encoded as well.
+pub(crate) fn github_property(text: &str) -> Cow<'_, str> {
+    rewrite(
+        text,
+        |c| matches!(c, '%' | ':' | ',') || is_hidden(c),
+        |c, out| match c {
+            '%' => out.push_str("%25"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.extend(c.escape_unicode()),
+        },
+    )
+}
+
+/// JSON and SARIF: writes `value` as compact JSON in which every hidden character is a
+/// `\uXXXX` escape (`serde_json` escapes C0 only), so the raw report is safe to print, and
+/// decodes to exactly the same strings.
+pub(crate) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, SafeJson);
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// `serde_json`'s compact formatter, escaping hidden characters in strings.
+struct SafeJson;
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()>
+    where
+        W: ?Sized + Write,
+    {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(is_hidden) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let mut tail = rest[at..].chars();
+            // `find` returned the position of a character, so there is one.
+            let Some(c) = tail.next() else { break };
+            let mut units = [0; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = tail.as_str();
+        }
+        writer.write_all(rest.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_lines_show_every_class() {
+        assert_eq!(human_line("plain `key`"), "plain `key`");
+        assert_eq!(
+            human_line("a\u{1b}]0;t\u{7}\0\n\u{85}\u{2028}\u{202e}\u{2066}\u{200b}\u{feff}z"),
+            r"a\u{1b}]0;t\u{7}\u{0}\u{a}\u{85}\u{2028}\u{202e}\u{2066}\u{200b}\u{feff}z"
+        );
+    }
+
+    #[test]
+    fn snippets_keep_columns_and_move_spans() {
+        let text = "{\"\u{1b}é\u{202e}\": 1,\r\n\t\"b\u{2028}\": 2}\r";
+        let key = text.find('\u{1b}').unwrap()..text.find(':').unwrap();
+        let other = text.find('b').unwrap()..text.rfind(':').unwrap() + 1;
+        let (mut first, mut second) = (key.clone(), other.clone());
+        let shown = human_snippet(text, &mut [&mut first, &mut second]);
+        assert_eq!(shown, "{\"␛é�\": 1,\r\n\t\"b␤\": 2}␍");
+        assert_eq!(text.chars().count(), shown.chars().count());
+        assert_eq!(&text[key], "\u{1b}é\u{202e}\"");
+        assert_eq!(&shown[first], "␛é�\"");
+        assert_eq!(&text[other], "b\u{2028}\":");
+        assert_eq!(&shown[second], "b␤\":");
+    }
+
+    #[test]
+    fn github_escaping_follows_the_toolkit() {
+        assert_eq!(github_data("50% off\r\nnow"), "50%25 off%0D%0Anow");
+        assert_eq!(github_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(
+            github_data("k\n::error file=x::y\u{202e}"),
+            r"k%0A::error file=x::y\u{202e}"
+        );
+    }
+
+    #[test]
+    fn json_escapes_hidden_characters_and_decodes_back() {
+        let text = "a\u{1b}\u{7f}\u{85}\u{2028}\u{202e}\u{200b}\u{e0001}é\"";
+        let mut out = Vec::new();
+        write_json(&mut out, &text).unwrap();
+        assert_eq!(
+            String::from_utf8(out.clone()).unwrap(),
+            r#""a\u001b\u007f\u0085\u2028\u202e\u200b\udb40\udc01é\"""#
+        );
+        assert_eq!(serde_json::from_slice::<String>(&out).unwrap(), text);
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Text mixing any characters with the hidden and special ones.
+        fn text() -> impl Strategy<Value = String> {
+            let special = prop::sample::select(vec![
+                '\0',
+                '\u{1b}',
+                '\u{7}',
+                '\n',
+                '\r',
+                '\t',
+                '\u{7f}',
+                '\u{85}',
+                '\u{9b}',
+                '\u{2028}',
+                '\u{2029}',
+                '\u{202e}',
+                '\u{2066}',
+                '\u{200b}',
+                '\u{feff}',
+                '\u{e0001}',
+                '%',
+                ':',
+                ',',
+                '"',
+                '\\',
+                'a',
+                'é',
+                '😀',
+            ]);
+            prop::collection::vec(prop_oneof![any::<char>(), special], 0..40)
+                .prop_map(|chars| chars.into_iter().collect())
+        }
+
+        /// The toolkit's unescaping, as GitHub reads a message or property.
+        fn unpercent(text: &str) -> String {
+            text.replace("%0D", "\r")
+                .replace("%0A", "\n")
+                .replace("%3A", ":")
+                .replace("%2C", ",")
+                .replace("%25", "%")
+        }
+
+        proptest! {
+            #[test]
+            fn human_lines_hold_nothing_hidden(text in text()) {
+                let shown = human_line(&text);
+                prop_assert!(!shown.contains(is_hidden));
+                if !text.contains(is_hidden) {
+                    prop_assert_eq!(shown, text.as_str());
+                }
+            }
+
+            #[test]
+            fn snippets_are_one_for_one(text in text(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {
+                let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+                let (a, b) = (a.get(&bounds), b.get(&bounds));
+                let original = *a.min(b)..*a.max(b);
+                let mut span = original.clone();
+                let shown = human_snippet(&text, &mut [&mut span]);
+                prop_assert!(!shown.char_indices().any(|(at, c)| is_hidden(c) && !is_layout(&shown, at, c)));
+                prop_assert_eq!(shown.chars().count(), text.chars().count());
+                prop_assert_eq!(shown[..span.start].chars().count(), text[..original.start].chars().count());
+                prop_assert_eq!(shown[span].chars().count(), text[original].chars().count());
+            }
+
+            #[test]
+            fn github_text_is_one_line_and_reads_back(text in text()) {
+                let data = github_data(&text);
+                let property = github_property(&text);
+                prop_assert!(!data.contains(is_hidden));
+                prop_assert!(!property.contains(|c| is_hidden(c) || c == ':' || c == ','));
+                if !text.contains(|c| c != '\n' && c != '\r' && is_hidden(c)) {
+                    prop_assert_eq!(unpercent(&data), text.as_str());
+                    prop_assert_eq!(unpercent(&property), text.as_str());
+                }
+            }
+
+            #[test]
+            fn json_holds_nothing_hidden_and_decodes_back(text in text()) {
+                let mut out = Vec::new();
+                write_json(&mut out, &text).unwrap();
+                let raw = String::from_utf8(out).unwrap();
+                prop_assert!(!raw.contains(is_hidden));
+                prop_assert_eq!(serde_json::from_str::<String>(&raw).unwrap(), text);
+            }
+        }
+    }
+}

@@ -117,9 +117,18 @@ fn check_findings(
         .map(|line| line.iter().filter(|b| (**b & 0xC0) != 0x80).count())
         .collect();
     let last_line = first_line + lengths.len() - 1;
+    // JSON text: every finding's pointer names something in it.
+    let tree = serde_json::from_slice::<serde_json::Value>(bytes).ok();
     for finding in findings {
         prop_assert!(is_code(finding.rule), "{:?}", finding);
         prop_assert!(is_pointer(&finding.pointer), "{:?}", finding);
+        if let Some(tree) = &tree {
+            prop_assert!(
+                tree.pointer(&finding.pointer).is_some(),
+                "the pointer resolves in the document: {:?}",
+                finding
+            );
+        }
         prop_assert_eq!(finding.record, record, "{:?}", finding);
         let region = finding.region;
         prop_assert!(region.is_some(), "no region: {:?}", finding);

@@ -453,10 +453,12 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
             }
             ValidationErrorKind::Pattern { .. } => {
                 let text = instance.as_str().unwrap_or_default();
+                // Looked up once: each recipient's place costs no scan of the value.
+                let start = node.as_ref().and_then(|n| n.plain_string_start());
                 for violation in kaleyra_wa::recipient_violations(&pointer, text) {
-                    let span = match (&violation.range_in_value, &node) {
-                        (Some(range), Some(node)) => node.string_part(range.clone()),
-                        (_, node) => node.as_ref().map_or(0..0, |n| n.value()),
+                    let span = match (&violation.range_in_value, start) {
+                        (Some(range), Some(start)) => start + range.start..start + range.end,
+                        _ => node.as_ref().map_or(0..0, |n| n.value()),
                     };
                     out.push(from_violation(violation)
                         .help("write each number in E.164: country code first, digits only, e.g. 919876543210; separate several with commas")

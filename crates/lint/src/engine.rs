@@ -793,9 +793,21 @@ pub fn lint_document(
     first_line: usize,
     options: Options,
 ) -> Document {
+    lint_checked(name, record, bytes, first_line, options, check_document)
+}
+
+/// [`lint_document`], with the check to run.
+fn lint_checked(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    options: Options,
+    check: impl Fn(&[u8]) -> Vec<DocFinding> + std::panic::RefUnwindSafe,
+) -> Document {
     // A panic in the checks (none is known; the fuzz targets look for them) costs this
     // document its findings, not the run: it is reported as an internal error.
-    let found = match std::panic::catch_unwind(|| check_document(bytes)) {
+    let found = match std::panic::catch_unwind(|| check(bytes)) {
         Ok(found) => found,
         Err(_) => {
             return Document {
@@ -1002,6 +1014,33 @@ fn floor_char(bytes: &[u8], at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_in_a_check_is_a_finding_on_that_document() {
+        let panics = |_: &[u8]| -> Vec<DocFinding> { panic!("a bug") };
+        let document = lint_checked("x.jsonl", Some(7), b"{}", 7, Options::default(), panics);
+        let finding = &document.findings[0];
+        assert_eq!(document.findings.len(), 1);
+        assert_eq!((finding.rule, finding.record), (Rule::Internal, Some(7)));
+        assert_eq!(finding.region.map(|r| r.line), Some(7));
+    }
+
+    #[test]
+    fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
+        let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
+        let reader: Box<dyn Read> = Box::new(io::Cursor::new(input.into_bytes()));
+        let mut reader = BufReader::with_capacity(CHUNK, reader);
+        let mut buffer = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let eof = fill_chunk(&mut reader, &mut buffer, 100).unwrap();
+            sizes.push(memchr::memchr_iter(b'\n', &buffer).count());
+            if eof {
+                break;
+            }
+        }
+        assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
+    }
 
     #[test]
     fn the_rule_documents_the_default_limits() {

@@ -96,16 +96,13 @@ impl<'a> Node<'a> {
         self.value.start..self.value.start + 1
     }
 
-    /// The span of `range` (a byte range in the unescaped string value) inside the string
-    /// literal; the whole literal when the literal has escapes (the ranges then differ).
-    pub fn string_part(&self, range: Range<usize>) -> Range<usize> {
+    /// Where the string value's text starts, when the value is a string literal without
+    /// escapes (so a byte range in the unescaped string is that range from there); `None`
+    /// otherwise (ranges in the unescaped string then differ from the literal's).
+    pub fn plain_string_start(&self) -> Option<usize> {
         let literal = &self.text.as_bytes()[self.value.clone()];
-        if literal.first() == Some(&b'"') && memchr::memchr(b'\\', literal).is_none() {
-            let start = self.value.start + 1;
-            start + range.start..start + range.end
-        } else {
-            self.value()
-        }
+        (literal.first() == Some(&b'"') && memchr::memchr(b'\\', literal).is_none())
+            .then_some(self.value.start + 1)
     }
 }
 
@@ -569,7 +566,13 @@ mod tests {
         // A part of a string: inside the quotes when there is no escape.
         let text = r#"{"to": "12,034"}"#;
         let node = Spans::new(text).unwrap().lookup("/to").unwrap();
-        assert_eq!(&text[node.string_part(2..5)], ",03");
+        let start = node.plain_string_start().unwrap();
+        assert_eq!(&text[start + 2..start + 5], ",03");
+        let escaped = Spans::new(r#"{"to": "1\u0032"}"#)
+            .unwrap()
+            .lookup("/to")
+            .unwrap();
+        assert_eq!(escaped.plain_string_start(), None);
         let opening = node.opening();
         assert_eq!(&text[opening], "\"");
     }

@@ -4,8 +4,11 @@
 
 use std::process::ExitCode;
 
+mod agreement;
 mod bench_corpus;
+mod codegen;
 mod schema;
+mod tools;
 
 /// A task: its name, its entry point, and its usage line.
 type Task = (
@@ -20,6 +23,16 @@ const TASKS: &[Task] = &[
         "schema",
         schema::run,
         "schema [--check]   write the JSON Schemas under schemas/ (--check: fail, naming each stale file)",
+    ),
+    (
+        "codegen",
+        codegen::run,
+        "codegen [--check]   write the generated code of bindings/python and bindings/typescript from schemas/ (--check: fail, naming each stale file)",
+    ),
+    (
+        "agreement-cases",
+        agreement::run,
+        "agreement-cases [--out FILE] [--bases N]   write request payloads with the Rust verdict (default target/agreement/cases.jsonl)",
     ),
     (
         "bench-corpus",

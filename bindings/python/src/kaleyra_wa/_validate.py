@@ -1,6 +1,5 @@
 """`validate()` and `parse()`: the Rust verdict for a request, with JSON pointers."""
 
-import json
 from typing import Any, List, NamedTuple, Sequence, Union
 
 from pydantic import ValidationError
@@ -22,18 +21,18 @@ def validate(payload: Any) -> List[Problem]:
     try:
         SendRequest.model_validate(payload)
     except ValidationError as error:
-        return [
-            Problem(_pointer(payload, e["loc"], e["type"]), e["msg"]) for e in error.errors()
-        ]
+        return [_problem(payload, e["loc"], e["type"], e["msg"]) for e in error.errors()]
     return []
 
 
 def parse(data: Union[str, bytes]) -> SendRequest:
-    """A request from JSON text; raises `ValueError` (pydantic's `ValidationError` is one)."""
-    return SendRequest.model_validate(json.loads(data))
+    """A request from JSON text (UTF-8 bytes or `str`), parsed by pydantic's own JSON parser,
+    which rejects lone surrogate escapes as the Rust parser does. Raises pydantic's
+    `ValidationError` (a `ValueError`) with every problem."""
+    return SendRequest.model_validate_json(data)
 
 
-def _pointer(payload: Any, loc: Sequence[Union[str, int]], kind: str) -> str:
+def _problem(payload: Any, loc: Sequence[Union[str, int]], kind: str, message: str) -> Problem:
     """The JSON pointer of pydantic's `loc`, without the names it adds for union branches.
 
     A missing member is reported at its object, as the Rust validator does.
@@ -49,5 +48,5 @@ def _pointer(payload: Any, loc: Sequence[Union[str, int]], kind: str) -> str:
             break
         parts.append(str(segment).replace("~", "~0").replace("/", "~1"))
     if kind == "missing" and parts:
-        parts.pop()
-    return "".join("/" + part for part in parts)
+        message = f"missing required member {parts.pop()!r}"
+    return Problem("".join("/" + part for part in parts), message)

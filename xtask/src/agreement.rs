@@ -178,7 +178,11 @@ mod tests {
         let first = cases(3).unwrap();
         assert_eq!(first, cases(3).unwrap());
         let valid = first.iter().filter(|(_, _, valid)| *valid).count();
-        assert!(valid >= 3 && valid < first.len(), "{valid} of {}", first.len());
+        assert!(
+            valid >= 3 && valid < first.len(),
+            "{valid} of {}",
+            first.len()
+        );
     }
 
     #[test]

@@ -127,19 +127,31 @@ fn python(root: &Path, codegen: &Path, work: &Path, files: &mut Files) -> Result
         adapt::drop_false_members(&mut schema)?;
         let input = work.join("python").join(binding.schema);
         write_json(&input, &schema)?;
-        let output = work.join("out").join(format!("{}.py", binding.python_module));
+        let output = work
+            .join("out")
+            .join(format!("{}.py", binding.python_module));
         let mut command = Command::new(&python);
         command
+            .env("PYTHONWARNINGS", "ignore::FutureWarning")
             .args(["-m", "datamodel_code_generator", "--input"])
             .arg(&input)
             .arg("--output")
             .arg(&output)
             .args(["--input-file-type", "jsonschema"])
             .args(["--output-model-type", "pydantic_v2.BaseModel"])
-            .args(["--target-python-version", "3.10", "--target-pydantic-version", "2.11"])
+            .args([
+                "--target-python-version",
+                "3.10",
+                "--target-pydantic-version",
+                "2.11",
+            ])
             .args(["--formatters", "black", "isort", "--disable-timestamp"])
             .args(["--enum-field-as-literal", "all", "--use-type-alias"])
-            .args(["--use-annotated", "--no-use-union-operator", "--use-double-quotes"])
+            .args([
+                "--use-annotated",
+                "--no-use-union-operator",
+                "--use-double-quotes",
+            ])
             .args(["--use-schema-description", "--use-field-description"])
             .args(["--class-name", binding.type_name]);
         match binding.kind {
@@ -152,7 +164,10 @@ fn python(root: &Path, codegen: &Path, work: &Path, files: &mut Files) -> Result
         let code = read(&output)?;
         files.insert(
             format!("{PYTHON_DIR}/{}.py", binding.python_module),
-            format!("{}{code}", header("#", &format!("schemas/{}", binding.schema))),
+            format!(
+                "{}{code}",
+                header("#", &format!("schemas/{}", binding.schema))
+            ),
         );
     }
     Ok(())
@@ -234,7 +249,10 @@ fn check(root: &Path, files: &Files) -> Result<(), String> {
         problems.push(format!("{path}: not generated (remove it)"));
     }
     if problems.is_empty() {
-        println!("bindings/ generated code is up to date ({} files)", files.len());
+        println!(
+            "bindings/ generated code is up to date ({} files)",
+            files.len()
+        );
         return Ok(());
     }
     for problem in &problems {

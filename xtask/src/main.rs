@@ -8,6 +8,7 @@ mod agreement;
 mod bench_corpus;
 mod codegen;
 mod schema;
+mod test;
 mod tools;
 
 /// A task: its name, its entry point, and its usage line.
@@ -19,6 +20,11 @@ type Task = (
 
 /// Every task. Adding one: a `mod` line above and a row here.
 const TASKS: &[Task] = &[
+    (
+        "test",
+        test::run,
+        "test   every test: cargo test, freshness checks, agreement cases, the Python and TypeScript bindings' suites",
+    ),
     (
         "schema",
         schema::run,

@@ -51,8 +51,8 @@ pub fn require(program: &str, why: &str) -> Result<(), String> {
 pub fn venv(dir: &Path, requirements: &Path) -> Result<PathBuf, String> {
     require("python3", "the Python bindings")?;
     let python = dir.join("bin").join("python");
-    let pins = fs::read_to_string(requirements)
-        .map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let pins =
+        fs::read_to_string(requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
     let stamp = dir.join("installed-requirements.txt");
     if python.exists() && fs::read_to_string(&stamp).is_ok_and(|old| old == pins) {
         return Ok(python);
@@ -62,7 +62,13 @@ pub fn venv(dir: &Path, requirements: &Path) -> Result<PathBuf, String> {
     }
     run(Command::new("python3").args(["-m", "venv"]).arg(dir))?;
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(["--no-deps", "--requirement"])
         .arg(requirements))?;
     fs::write(&stamp, pins).map_err(|e| format!("{}: {e}", stamp.display()))?;
@@ -77,7 +83,9 @@ pub fn npm_ci(dir: &Path) -> Result<(), String> {
     let lock_path = dir.join("package-lock.json");
     let lock =
         fs::read_to_string(&lock_path).map_err(|e| format!("{}: {e}", lock_path.display()))?;
-    let stamp = dir.join("node_modules").join(".kaleyra-wa-installed-lock.json");
+    let stamp = dir
+        .join("node_modules")
+        .join(".kaleyra-wa-installed-lock.json");
     if fs::read_to_string(&stamp).is_ok_and(|old| old == lock) {
         return Ok(());
     }

@@ -126,7 +126,14 @@ impl Mutation {
 /// Every mutation of `payload` (a valid payload of `schema`), its random parts from `rng`.
 pub fn all(schema: &Schema, payload: &Value, rng: &mut Lcg) -> Result<Vec<Mutation>, String> {
     let mut out = Vec::new();
-    visit(schema, schema.root(), payload, &mut Vec::new(), rng, &mut out)?;
+    visit(
+        schema,
+        schema.root(),
+        payload,
+        &mut Vec::new(),
+        rng,
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -143,17 +150,40 @@ fn visit(
         let required = required(node);
         let members = properties(node);
         for (name, _) in &members {
-            for typo in [format!("{name}s"), name.to_uppercase(), name.replace('_', "-")] {
+            for typo in [
+                format!("{name}s"),
+                name.to_uppercase(),
+                name.replace('_', "-"),
+            ] {
                 if typo != **name && !members.iter().any(|(n, _)| **n == typo) {
-                    push(out, path, Kind::UnknownMember, Change::Insert(typo, json!("1")));
+                    push(
+                        out,
+                        path,
+                        Kind::UnknownMember,
+                        Change::Insert(typo, json!("1")),
+                    );
                 }
             }
         }
-        push(out, path, Kind::UnknownMember, Change::Insert("catalogue_id".into(), json!("1")));
+        push(
+            out,
+            path,
+            Kind::UnknownMember,
+            Change::Insert("catalogue_id".into(), json!("1")),
+        );
         for (name, member) in &members {
             if **member == Value::Bool(false) {
-                for forbidden in [json!({}), json!({"type": "text", "text": "New arrival"}), json!(null)] {
-                    push(out, path, Kind::ForbiddenMember, Change::Insert((*name).clone(), forbidden));
+                for forbidden in [
+                    json!({}),
+                    json!({"type": "text", "text": "New arrival"}),
+                    json!(null),
+                ] {
+                    push(
+                        out,
+                        path,
+                        Kind::ForbiddenMember,
+                        Change::Insert((*name).clone(), forbidden),
+                    );
                 }
                 continue;
             }
@@ -173,7 +203,14 @@ fn visit(
         return Ok(());
     }
     push(out, path, Kind::Null, Change::Set(Value::Null));
-    for wrong in [json!(42), json!(true), json!([]), json!({}), json!(1.5), json!(["x"])] {
+    for wrong in [
+        json!(42),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!(1.5),
+        json!(["x"]),
+    ] {
         push(out, path, Kind::WrongType, Change::Set(wrong));
     }
     if let Some(Value::String(constant)) = node.get("const") {
@@ -190,7 +227,13 @@ fn visit(
     }
     if let Some(known) = open_enum(node) {
         let documented = rng.pick(known).clone();
-        for source in [documented, json!("API"), json!("crm-x"), json!(""), Value::from(text(rng, 1, 8))] {
+        for source in [
+            documented,
+            json!("API"),
+            json!("crm-x"),
+            json!(""),
+            Value::from(text(rng, 1, 8)),
+        ] {
             push(out, path, Kind::OpenEnum, Change::Set(source));
         }
     }
@@ -204,16 +247,56 @@ fn visit(
         // Astral characters: 2 UTF-16 units, 4 UTF-8 bytes, 1 code point.
         let astral = "😀".repeat(max);
         let mixed: String = "👍🏽é中".chars().cycle().take(max).collect();
-        push(out, path, Kind::AtMaxLength, Change::Set(Value::from(astral.clone())));
-        push(out, path, Kind::AtMaxLength, Change::Set(Value::from(mixed.clone())));
-        push(out, path, Kind::AtMaxLength, Change::Set(Value::from(text(rng, max, max))));
-        push(out, path, Kind::PastMaxLength, Change::Set(Value::from(format!("{astral}a"))));
-        push(out, path, Kind::PastMaxLength, Change::Set(Value::from(format!("{mixed}😀"))));
-        push(out, path, Kind::PastMaxLength, Change::Set(Value::from("x".repeat(max + 1))));
+        push(
+            out,
+            path,
+            Kind::AtMaxLength,
+            Change::Set(Value::from(astral.clone())),
+        );
+        push(
+            out,
+            path,
+            Kind::AtMaxLength,
+            Change::Set(Value::from(mixed.clone())),
+        );
+        push(
+            out,
+            path,
+            Kind::AtMaxLength,
+            Change::Set(Value::from(text(rng, max, max))),
+        );
+        push(
+            out,
+            path,
+            Kind::PastMaxLength,
+            Change::Set(Value::from(format!("{astral}a"))),
+        );
+        push(
+            out,
+            path,
+            Kind::PastMaxLength,
+            Change::Set(Value::from(format!("{mixed}😀"))),
+        );
+        push(
+            out,
+            path,
+            Kind::PastMaxLength,
+            Change::Set(Value::from("x".repeat(max + 1))),
+        );
     }
     if min > 0 {
-        push(out, path, Kind::AtMinLength, Change::Set(Value::from("😀".repeat(min))));
-        push(out, path, Kind::BelowMinLength, Change::Set(Value::from("😀".repeat(min - 1))));
+        push(
+            out,
+            path,
+            Kind::AtMinLength,
+            Change::Set(Value::from("😀".repeat(min))),
+        );
+        push(
+            out,
+            path,
+            Kind::BelowMinLength,
+            Change::Set(Value::from("😀".repeat(min - 1))),
+        );
     }
     Ok(())
 }
@@ -248,8 +331,14 @@ fn phone_candidates(rng: &mut Lcg) -> Vec<String> {
         format!("{number};{number}"),
         format!("{} {}", &number[..2], &number[2..]),
         format!("{}-{}", &number[..2], &number[2..]),
-        number.chars().map(|c| char::from_u32(c as u32 - 0x30 + 0xff10).unwrap_or(c)).collect(),
-        number.chars().map(|c| char::from_u32(c as u32 - 0x30 + 0x0660).unwrap_or(c)).collect(),
+        number
+            .chars()
+            .map(|c| char::from_u32(c as u32 - 0x30 + 0xff10).unwrap_or(c))
+            .collect(),
+        number
+            .chars()
+            .map(|c| char::from_u32(c as u32 - 0x30 + 0x0660).unwrap_or(c))
+            .collect(),
         format!("{number}\u{0}"),
         String::new(),
     ]

@@ -85,7 +85,9 @@ impl<'a> Schema<'a> {
                 };
                 Ok(Value::from(text(rng, len, len)))
             }
-            other => Err(format!("no generator for a schema of type {other:?}: {node}")),
+            other => Err(format!(
+                "no generator for a schema of type {other:?}: {node}"
+            )),
         }
     }
 }
@@ -120,7 +122,9 @@ pub fn lengths(node: &Value) -> (usize, Option<usize>) {
 pub fn open_enum(node: &Value) -> Option<&Vec<Value>> {
     let branches = node.get("anyOf")?.as_array()?;
     let known = branches.iter().find_map(|b| b.get("enum"))?.as_array()?;
-    let any = branches.iter().any(|b| *b == serde_json::json!({"type": "string"}));
+    let any = branches
+        .iter()
+        .any(|b| *b == serde_json::json!({"type": "string"}));
     any.then_some(known)
 }
 

@@ -96,7 +96,9 @@ pub fn import_ajv_runtime(code: &str) -> Result<String, String> {
     let mut out = String::with_capacity(code.len());
     let mut rest = code;
     while let Some(at) = rest.find("require(") {
-        let statement = rest[..at].rfind("const ").ok_or("a require outside a const")?;
+        let statement = rest[..at]
+            .rfind("const ")
+            .ok_or("a require outside a const")?;
         let (before, tail) = rest.split_at(at);
         let declared = before[statement + "const ".len()..].trim_end();
         let name = declared

@@ -8,9 +8,9 @@
 //!   a precompiled validator by ajv's standalone code, pinned in `xtask/codegen/package-lock.json`
 //!   and run by `xtask/codegen/generate.mjs`.
 //!
-//! Everything is generated into `target/codegen/work` first. `--check` then compares it with
-//! the checked-in files and fails naming each stale, missing or extra one; without it the
-//! files are written and stale ones removed. The two generated folders hold nothing else.
+//! Everything is generated into `target/codegen/work` first. `--check` generates twice (the
+//! two runs must be byte-identical), then compares with the checked-in files and fails naming
+//! each stale, missing or extra one; without it the files are written and stale ones removed. The two generated folders hold nothing else.
 //! The only changes between the generators and the checked-in files are in [`adapt`].
 
 mod adapt;
@@ -91,9 +91,30 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = tools::root();
     let files = generate(&root)?;
     match mode {
-        Mode::Check => check(&root, &files),
+        Mode::Check => {
+            deterministic(&files, &generate(&root)?)?;
+            check(&root, &files)
+        }
         Mode::Write => write(&root, &files),
     }
+}
+
+/// Fails naming each file two runs of the generators wrote differently.
+fn deterministic(first: &Files, second: &Files) -> Result<(), String> {
+    let mut paths: Vec<&String> = first.keys().chain(second.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    let differing: Vec<&String> = paths
+        .into_iter()
+        .filter(|path| first.get(*path) != second.get(*path))
+        .collect();
+    if differing.is_empty() {
+        println!("two generator runs wrote byte-identical files");
+        return Ok(());
+    }
+    Err(format!(
+        "the generators are not deterministic: two runs differ in {differing:?}"
+    ))
 }
 
 /// Runs both generators on `schemas/` and returns every generated file.

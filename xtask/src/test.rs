@@ -17,6 +17,7 @@
 use std::fs;
 use std::path::Path;
 use std::process::Command;
+use std::time::Instant;
 
 use crate::{agreement, codegen, schema, tools};
 
@@ -31,33 +32,42 @@ pub fn run(args: &[String]) -> Result<(), String> {
     tools::require("node", "the TypeScript bindings' tests")?;
     tools::require("npm", "the TypeScript bindings' tests")?;
 
-    step("cargo test --workspace");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    tools::run(
-        Command::new(cargo)
-            .args(["test", "--workspace"])
-            .current_dir(&root),
-    )?;
-
-    step("schemas and generated bindings are fresh");
-    schema::run(&["--check".to_owned()])?;
-    codegen::run(&["--check".to_owned()])?;
-
-    step("agreement cases (kaleyra-wa's verdicts)");
     let cases = root.join("target").join("agreement").join("cases.jsonl");
-    agreement::run(&["--out".to_owned(), cases.display().to_string()])?;
-
     let work = root.join("target").join("bindings-test");
-    step("Python bindings (pytest) and the cross-language schema check");
-    python(&root, &work, &cases)?;
-    step("TypeScript bindings (node --test, tsc --strict) and the cross-language schema check");
-    typescript(&root, &work, &cases)?;
+    step("cargo test --workspace", || {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        tools::run(
+            Command::new(cargo)
+                .args(["test", "--workspace"])
+                .current_dir(&root),
+        )
+    })?;
+    step("schemas and generated bindings are fresh", || {
+        schema::run(&["--check".to_owned()])?;
+        codegen::run(&["--check".to_owned()])
+    })?;
+    step("agreement cases (kaleyra-wa's verdicts)", || {
+        agreement::run(&["--out".to_owned(), cases.display().to_string()])
+    })?;
+    step(
+        "Python bindings (pytest) and the cross-language schema check",
+        || python(&root, &work, &cases),
+    )?;
+    step(
+        "TypeScript bindings (node --test, tsc --strict) and the cross-language schema check",
+        || typescript(&root, &work, &cases),
+    )?;
     println!("all tests passed");
     Ok(())
 }
 
-fn step(title: &str) {
+/// Runs one step under a title, and says how long it took (for CI logs, not a test).
+fn step(title: &str, run: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     println!("== {title}");
+    let started = Instant::now();
+    let result = run();
+    println!("== {title}: {:.1} s", started.elapsed().as_secs_f64());
+    result
 }
 
 fn python(root: &Path, work: &Path, cases: &Path) -> Result<(), String> {

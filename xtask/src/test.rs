@@ -87,7 +87,15 @@ fn python(root: &Path, work: &Path, cases: &Path) -> Result<(), String> {
     )?;
     tools::run(
         Command::new(&python)
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"])
+            .args([
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--doctest-modules",
+            ])
+            .args(["tests", "--pyargs", "kaleyra_wa"])
             .env("KALEYRA_WA_AGREEMENT_CASES", cases)
             .current_dir(&package),
     )?;

@@ -11,6 +11,7 @@ function problems(errors) {
     let message = error.message ?? error.keyword;
     if (error.keyword === "required") message = `missing required member '${error.params.missingProperty}'`;
     if (member !== undefined) message = `unknown member '${member}'`;
+    if (error.keyword === "false schema") message = `forbidden member '${error.instancePath.split("/").at(-1)}'`;
     return { pointer: `${error.instancePath}${escaped}`, keyword: error.keyword, message };
   });
 }

@@ -31,7 +31,10 @@ test("problems name the member, by JSON pointer", () => {
   const typo = withMember(["messaging_object", "interactive", "action", "catalogue_id"], "1");
   assert.deepEqual(checkSendRequest(typo).map((p) => p.pointer), ["/messaging_object/interactive/action/catalogue_id"]);
   const header = withMember(["messaging_object", "interactive", "header"], { type: "text", text: "Hi" });
-  assert.deepEqual(checkSendRequest(header).map((p) => p.pointer), ["/messaging_object/interactive/header"]);
+  assert.deepEqual(checkSendRequest(header).map((p) => [p.pointer, p.message]), [
+    ["/messaging_object/interactive/header", "forbidden member 'header'"],
+  ]);
+  assert.deepEqual(checkSendRequest(typo).map((p) => p.message), ["unknown member 'catalogue_id'"]);
   const missing = structuredClone(sample);
   delete missing.messaging_object.to;
   const [problem] = checkSendRequest(missing);

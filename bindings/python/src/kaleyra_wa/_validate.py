@@ -49,4 +49,6 @@ def _problem(payload: Any, loc: Sequence[Union[str, int]], kind: str, message: s
         parts.append(str(segment).replace("~", "~0").replace("/", "~1"))
     if kind == "missing" and parts:
         message = f"missing required member {parts.pop()!r}"
+    elif kind == "extra_forbidden" and parts:
+        message = f"unknown member {loc[-1]!r}"
     return Problem("".join("/" + part for part in parts), message)

@@ -4,8 +4,12 @@
 
 use std::process::ExitCode;
 
+mod agreement;
 mod bench_corpus;
+mod codegen;
 mod schema;
+mod test;
+mod tools;
 
 /// A task: its name, its entry point, and its usage line.
 type Task = (
@@ -17,9 +21,24 @@ type Task = (
 /// Every task. Adding one: a `mod` line above and a row here.
 const TASKS: &[Task] = &[
     (
+        "test",
+        test::run,
+        "test   every test: cargo test, freshness checks, agreement cases, the Python and TypeScript bindings' suites",
+    ),
+    (
         "schema",
         schema::run,
         "schema [--check]   write the JSON Schemas under schemas/ (--check: fail, naming each stale file)",
+    ),
+    (
+        "codegen",
+        codegen::run,
+        "codegen [--check]   write the generated code of bindings/python and bindings/typescript from schemas/ (--check: fail, naming each stale file)",
+    ),
+    (
+        "agreement-cases",
+        agreement::run,
+        "agreement-cases [--out FILE] [--bases N]   write request payloads with the Rust verdict (default target/agreement/cases.jsonl)",
     ),
     (
         "bench-corpus",

@@ -13,6 +13,7 @@
 //! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
 //!    core's own error is reported, so the linter never passes what the core rejects.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -73,12 +74,81 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
     let text = simdutf8::basic::from_utf8(bytes).ok();
     let typed = text.and_then(kaleyra_wa::try_from_str);
-    if let Some(request) = &typed
-        && request.check().is_clean()
-    {
-        return Vec::new();
+    if let (Some(text), Some(request)) = (text, &typed) {
+        let report = request.check();
+        if report.is_clean() {
+            return Vec::new();
+        }
+        // The document has the request's shape: the core's report is every finding there is,
+        // with its pointer; only the places are to be found.
+        return typed_path(text, &report);
     }
     slow_path(bytes, text, typed)
+}
+
+/// The findings of a document the core parsed (so it is JSON, has no duplicate key, and
+/// holds no member the request does not define), from the core's report.
+#[cold]
+fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
+    let Some(tree) = Spans::new(text) else {
+        // The core parsed the text, so the scan cannot fail; should it, say so.
+        return vec![DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the payload could not be parsed for locating problems",
+        )];
+    };
+    let mut out: Vec<DocFinding> = report
+        .violations()
+        .iter()
+        .map(|violation| placed(violation.clone(), &tree))
+        .collect();
+    out.sort_by_key(|f| (f.span.start, f.rule));
+    out
+}
+
+/// A violation the core reported, at its place, with the help its rule gives.
+fn placed(violation: Violation, tree: &Spans<'_>) -> DocFinding {
+    let node = tree.lookup(&violation.pointer);
+    let span = match (&violation.range_in_value, &node) {
+        (Some(range), Some(node)) => match node.plain_string_start() {
+            Some(start) => start + range.start..start + range.end,
+            None => node.value(),
+        },
+        (_, Some(node)) if violation.rule == Rule::Header => node.key_or_value(),
+        (_, Some(node)) => node.value(),
+        (_, None) => 0..0,
+    };
+    with_help(from_violation(violation).at(span))
+}
+
+/// `finding` with the help its rule gives at its member.
+fn with_help(finding: DocFinding) -> DocFinding {
+    match help(finding.rule, &finding.pointer) {
+        Some(help) => finding.help(help),
+        None => finding,
+    }
+}
+
+/// The help a finding of `rule` at `pointer` gets, whichever path found it.
+fn help(rule: Rule, pointer: &str) -> Option<String> {
+    Some(match rule {
+        Rule::Phone => "write each number in E.164: country code first, digits only, e.g. 919876543210; separate several with commas".to_owned(),
+        Rule::TooLong => {
+            let limit = subschema_at(pointer)?.get("maxLength")?.as_u64()?;
+            format!("shorten it to at most {limit} characters")
+        }
+        Rule::Header => "remove the header; use `body` for the text".to_owned(),
+        Rule::UnknownWaSource => format!(
+            "documented values: {}",
+            kaleyra_wa::WaSource::DOCUMENTED.join(", ")
+        ),
+        Rule::RefTruncated => format!(
+            "keep it to {} characters, or accept the truncation",
+            kaleyra_wa::limits::REF_MAX
+        ),
+        _ => return None,
+    })
 }
 
 /// `text`: `bytes` as text, when they are UTF-8.
@@ -431,17 +501,19 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
                     .find(|(name, _)| *name == member)
                     .map_or("this member is not allowed here", |(_, reason)| reason);
                 out.push(
-                    DocFinding::new(Rule::Header, pointer.clone(), reason)
-                        .help("remove the header; use `body` for the text")
+                    with_help(DocFinding::new(Rule::Header, pointer.clone(), reason))
                         .at(node.as_ref().map_or(0..0, |n| n.key_or_value())),
                 );
             }
             ValidationErrorKind::MaxLength { limit } => {
                 let text = instance.as_str().unwrap_or_default();
                 out.push(
-                    from_violation(kaleyra_wa::length_violation(&pointer, text, Some(*limit)))
-                        .help(format!("shorten it to at most {limit} characters"))
-                        .at(node.as_ref().map_or(0..0, |n| n.value())),
+                    with_help(from_violation(kaleyra_wa::length_violation(
+                        &pointer,
+                        text,
+                        Some(*limit),
+                    )))
+                    .at(node.as_ref().map_or(0..0, |n| n.value())),
                 );
             }
             ValidationErrorKind::MinLength { .. } => {
@@ -460,9 +532,7 @@ fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
                         (Some(range), Some(start)) => start + range.start..start + range.end,
                         _ => node.as_ref().map_or(0..0, |n| n.value()),
                     };
-                    out.push(from_violation(violation)
-                        .help("write each number in E.164: country code first, digits only, e.g. 919876543210; separate several with commas")
-                        .at(span));
+                    out.push(with_help(from_violation(violation)).at(span));
                 }
             }
             ValidationErrorKind::Type { kind } => {
@@ -559,14 +629,31 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// The subschema of the request schema at an instance pointer, following `$ref`s.
+/// The subschema of the request schema at an instance pointer, following `$ref`s: looked up
+/// in a map of every member's pointer, made once from the schema.
 fn subschema_at(pointer: &str) -> Option<&'static Value> {
-    let root = schema();
-    let mut current = resolve(root, root)?;
-    for token in kaleyra_wa::pointer::tokens(pointer) {
-        current = resolve(root, current.get("properties")?.get(&token)?)?;
-    }
-    Some(current)
+    static MEMBERS: OnceLock<HashMap<String, &'static Value>> = OnceLock::new();
+    MEMBERS
+        .get_or_init(|| {
+            let root = schema();
+            let mut members = HashMap::new();
+            let mut pending = Vec::from_iter(resolve(root, root).map(|s| (String::new(), s)));
+            while let Some((pointer, subschema)) = pending.pop() {
+                if let Some(Value::Object(properties)) = subschema.get("properties") {
+                    for (name, property) in properties {
+                        if let Some(property) = resolve(root, property) {
+                            let mut member = pointer.clone();
+                            kaleyra_wa::pointer::push_token(&mut member, name);
+                            pending.push((member, property));
+                        }
+                    }
+                }
+                members.insert(pointer, subschema);
+            }
+            members
+        })
+        .get(pointer)
+        .copied()
 }
 
 fn resolve<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
@@ -629,19 +716,7 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
         return;
     };
     for violation in extra.warnings() {
-        let span = tree.lookup(&violation.pointer).map_or(0..0, |n| n.value());
-        let finding = from_violation(violation);
-        let finding = match finding.rule {
-            Rule::UnknownWaSource => finding.help(format!(
-                "documented values: {}",
-                kaleyra_wa::WaSource::DOCUMENTED.join(", ")
-            )),
-            _ => finding.help(format!(
-                "keep it to {} characters, or accept the truncation",
-                kaleyra_wa::limits::REF_MAX
-            )),
-        };
-        out.push(finding.at(span));
+        out.push(placed(violation, tree));
     }
 }
 

@@ -863,6 +863,9 @@ fn lint_checked(
 /// Which of a document's findings (in place order) are shown: the first [`MAX_SHOWN`], at
 /// most [`MAX_PER_MEMBER`] of one rule at one member.
 fn shown(found: &[DocFinding]) -> Vec<bool> {
+    if found.len() <= MAX_PER_MEMBER {
+        return vec![true; found.len()];
+    }
     let mut per_member: HashMap<(Rule, &str), usize> = HashMap::new();
     let mut count = 0;
     found

@@ -1,0 +1,96 @@
+//! JSON Lines throughput: the linter over a file of ~500-byte records, 10% of them with one
+//! error, against a bare `serde_json::from_slice::<SendRequest>` of the same lines, both on
+//! every core. The printed ratio is the linter's throughput over the bare parse's (target:
+//! at least 0.8).
+//!
+//! `cargo bench --bench throughput`.
+
+use std::io::Write;
+
+use criterion::Criterion;
+use kaleyra_wa::SendRequest;
+use kaleyra_wa_linter::{Format, Input, InputFormat, Options, RenderOptions};
+use rayon::prelude::*;
+
+mod common;
+
+const RECORD: &str = include_str!("data/record-500.json");
+
+/// 10,000 records; every tenth has one error, of a kind taken in turn.
+fn records() -> Vec<String> {
+    let record = RECORD.trim_end();
+    let errors: [fn(&str) -> String; 5] = [
+        |r| r.replacen("\"to\": \"", "\"to\": \"0", 1),
+        |r| r.replacen("Reply STOP", &"x".repeat(60), 1),
+        |r| {
+            r.replacen(
+                "\"catalog_id\"",
+                "\"catalogue_id\": \"1\", \"catalog_id\"",
+                1,
+            )
+        },
+        |r| r.replacen("\"product\"", "\"products\"", 1),
+        |r| r.replacen("\"footer\":", "\"footer\"", 1),
+    ];
+    (0..10_000)
+        .map(|i| match i % 10 {
+            9 => errors[(i / 10) % errors.len()](record),
+            _ => record.to_owned(),
+        })
+        .collect()
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    let records = records();
+    let mut file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("a temporary file");
+    for record in &records {
+        writeln!(file, "{record}").expect("written");
+    }
+    let bytes: usize = records.iter().map(|r| r.len() + 1).sum();
+    let inputs = [Input::File {
+        path: file.path().to_owned(),
+        name: "requests.jsonl".into(),
+        format: InputFormat::JsonLines,
+    }];
+    let lint = || {
+        let mut reporter = kaleyra_wa_linter::reporter(
+            Format::Json,
+            Box::new(std::io::sink()),
+            RenderOptions::default(),
+        );
+        let summary = kaleyra_wa_linter::run_prepared(
+            &inputs,
+            Options::default(),
+            &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
+            &mut |event| reporter.event(event),
+        )
+        .expect("a sink never fails");
+        assert_eq!(summary.records, records.len());
+        summary.errors
+    };
+    let bare = || {
+        records
+            .par_iter()
+            .filter(|line| serde_json::from_slice::<SendRequest>(line.as_bytes()).is_err())
+            .count()
+    };
+    assert!(lint() >= 1000);
+    let mut group = common::group(&mut c, "jsonl", bytes);
+    group.bench("lint", lint);
+    group.bench("bare-parse", bare);
+    group.finish();
+    c.final_summary();
+    if common::measuring() {
+        // Time per run: the bare parse's over the linter's is the throughput ratio.
+        println!(
+            "{}",
+            common::interleaved(
+                "throughput lint / bare parse (time bare / time lint)",
+                bare,
+                lint,
+                ">= 0.8"
+            )
+        );
+    }
+}

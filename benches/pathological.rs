@@ -10,8 +10,11 @@ mod common;
 
 const VALID: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "to": "919876543210", "type": "interactive", "interactive": {"type": "product", "action": {"catalog_id": "1034567849", "product_retailer_id": "SKU-1"}}}}"#;
 
-/// The hostile shapes, each as a function of its size `n`.
-fn shapes() -> Vec<(&'static str, fn(usize) -> String)> {
+/// A hostile document of size `n`.
+type Shape = fn(usize) -> String;
+
+/// The hostile shapes, by name.
+fn shapes() -> Vec<(&'static str, Shape)> {
     vec![
         // One line, `n` bad recipients (each a finding at its own column).
         ("recipients", |n| {

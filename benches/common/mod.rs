@@ -6,6 +6,9 @@
 //! (a build on the other core) skews that ratio; [`interleaved`] measures the pair in
 //! alternation and gives the median of the per-round ratios, which such a load hardly moves.
 
+// Each bench binary compiles this module and uses a part of it.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::sync::Mutex;

@@ -434,7 +434,7 @@ impl Scan<'_> {
 ///
 /// Columns count code points from the line start. So that a position costs the same on a
 /// 10 MB line as on a short one (many findings on one line must not cost the square of its
-/// length), the index also keeps the number of code points before every [`BLOCK`]-byte
+/// length), the index also keeps the number of code points before every 256-byte
 /// block: a position counts at most one block's bytes.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {

@@ -1,0 +1,168 @@
+//! Inputs: paths expanded into files (directories walked), standard input.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// How a file holds requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One request per file.
+    Json,
+    /// One request per line (`.jsonl`, `.ndjson`).
+    JsonLines,
+}
+
+impl InputFormat {
+    /// The format a file name implies: JSON Lines for `.jsonl` and `.ndjson`, else JSON.
+    pub fn from_name(name: &str) -> InputFormat {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            InputFormat::JsonLines
+        } else {
+            InputFormat::Json
+        }
+    }
+}
+
+/// Something to lint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file.
+    File {
+        /// Where to read it.
+        path: PathBuf,
+        /// The name findings carry.
+        name: String,
+        /// How it holds requests.
+        format: InputFormat,
+    },
+    /// Standard input.
+    Stdin {
+        /// The name findings carry (`--stdin-filename`, else `<stdin>`).
+        name: String,
+        /// How it holds requests.
+        format: InputFormat,
+    },
+    /// A path that could not be read or walked; reported as a [`Rule::Unreadable`](kaleyra_wa::Rule::Unreadable) finding.
+    Unreadable {
+        /// The path as given or found.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Expands paths into inputs: a directory is walked recursively (honouring `.gitignore`,
+/// skipping hidden entries, following symbolic links) for `*.json`, `*.jsonl` and `*.ndjson`,
+/// sorted by path; `-` is standard input; any other path is a file, whatever its extension.
+/// Paths that cannot be walked (a dangling link, a link loop, a directory that cannot be
+/// listed) become [`Input::Unreadable`]. A file that more than one of several paths reach
+/// (named twice, named and inside a named directory, or through a link; `-` twice) is one
+/// input, where it is first reached.
+pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
+    // Each path costs a `stat` (is it a directory?): on a long list of files (from `xargs`)
+    // that is one system call per file, so the paths are looked at on every core. `collect`
+    // keeps their order.
+    let inputs = paths
+        .par_iter()
+        .flat_map_iter(|path| {
+            let mut inputs = Vec::with_capacity(1);
+            if path.as_os_str() == "-" {
+                let name = stdin_name.unwrap_or("<stdin>").to_owned();
+                let format = InputFormat::from_name(&name);
+                inputs.push(Input::Stdin { name, format });
+            } else if path.is_dir() {
+                walk(path, &mut inputs);
+            } else {
+                let name = display(path);
+                let format = InputFormat::from_name(&name);
+                inputs.push(Input::File {
+                    path: path.clone(),
+                    name,
+                    format,
+                });
+            }
+            inputs
+        })
+        .collect();
+    // Only several paths pay a `stat` per file for this (one path, the usual case, names no
+    // file twice but through links, which are kept as the walk finds them).
+    if paths.len() > 1 {
+        crate::distinct::first_of_each(inputs)
+    } else {
+        inputs
+    }
+}
+
+fn walk(root: &Path, inputs: &mut Vec<Input>) {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build()
+    {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+                if is_file
+                    && [".json", ".jsonl", ".ndjson"]
+                        .iter()
+                        .any(|ext| name.ends_with(ext))
+                {
+                    let name = display(entry.path());
+                    found.push(Input::File {
+                        path: entry.into_path(),
+                        format: InputFormat::from_name(&name),
+                        name,
+                    });
+                }
+            }
+            Err(error) => found.push(Input::Unreadable {
+                name: error_path(&error).map_or_else(|| display(root), |p| display(&p)),
+                reason: error_reason(&error),
+            }),
+        }
+    }
+    inputs.extend(found);
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// Why a walk failed, without the path (findings carry it already).
+fn error_reason(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_reason(err),
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "a symbolic link loop: it leads back to {}",
+            display(ancestor)
+        ),
+        ignore::Error::Io(error) if error.kind() == io::ErrorKind::NotFound => {
+            "a symbolic link to nothing (its target does not exist)".to_owned()
+        }
+        ignore::Error::Io(error) => error.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A path as findings name it: `/`-separated, without a leading `./`.
+fn display(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => text,
+    }
+}

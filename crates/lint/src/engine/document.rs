@@ -1,0 +1,287 @@
+//! One document: checked, its findings capped, placed (lines, code-point columns) and
+//! excerpted, at a cost linear in its size.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use kaleyra_wa::{Rule, Severity};
+
+use crate::check::{DocFinding, check_document};
+use crate::locate::LineIndex;
+
+use super::finding::whole_input;
+use super::{Finding, Options, Region, Snippet};
+
+/// One document's findings, as [`lint_document`] returns them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The findings shown, in place order: at most [`MAX_SHOWN`], and at most
+    /// [`MAX_PER_MEMBER`] of one rule at one member (a `to` with a thousand bad recipients).
+    pub findings: Vec<Finding>,
+    /// What was found beyond those, counted.
+    pub omitted: Option<Omitted>,
+}
+
+/// Findings of one document that were counted but not shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omitted {
+    /// The file.
+    pub file: String,
+    /// For JSON Lines, the record's line.
+    pub record: Option<usize>,
+    /// Errors not shown.
+    pub errors: usize,
+    /// Warnings not shown.
+    pub warnings: usize,
+}
+
+/// At most this many findings of one document are shown; the rest are counted.
+pub const MAX_SHOWN: usize = 100;
+/// At most this many findings of one rule at one member are shown; the rest are counted.
+pub const MAX_PER_MEMBER: usize = 10;
+
+/// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
+/// `first_line`) and places its findings. Costs time and memory linear in the document's
+/// size, whatever it holds: placing a finding costs at most its own excerpt.
+pub fn lint_document(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    options: Options,
+) -> Document {
+    lint_checked(name, record, bytes, first_line, options, check_document)
+}
+
+/// [`lint_document`], with the check to run.
+fn lint_checked(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    options: Options,
+    check: impl Fn(&[u8]) -> Vec<DocFinding> + std::panic::RefUnwindSafe,
+) -> Document {
+    // A panic in the checks (none is known; the fuzz targets look for them) costs this
+    // document its findings, not the run: it is reported as an internal error.
+    let found = match std::panic::catch_unwind(|| check(bytes)) {
+        Ok(found) => found,
+        Err(_) => {
+            return Document {
+                findings: vec![Finding {
+                    record,
+                    region: Some(Region {
+                        line: first_line,
+                        column: 1,
+                        end_line: first_line,
+                        end_column: 2,
+                    }),
+                    ..whole_input(
+                        name,
+                        Rule::Internal,
+                        "the linter failed on this document (an internal error); please report it"
+                            .to_owned(),
+                    )
+                }],
+                omitted: None,
+            };
+        }
+    };
+    if found.is_empty() {
+        return Document::default();
+    }
+    let shown = shown(&found);
+    let index = LineIndex::new(bytes);
+    let mut document = Document::default();
+    let mut omitted = Omitted {
+        file: name.to_owned(),
+        record,
+        errors: 0,
+        warnings: 0,
+    };
+    for (doc, shown) in found.into_iter().zip(shown) {
+        if shown {
+            document
+                .findings
+                .push(place(name, record, bytes, first_line, &index, doc, options));
+        } else {
+            match doc.rule.severity() {
+                Severity::Error => omitted.errors += 1,
+                Severity::Warning => omitted.warnings += 1,
+            }
+        }
+    }
+    if omitted.errors + omitted.warnings > 0 {
+        document.omitted = Some(omitted);
+    }
+    document
+}
+
+/// Which of a document's findings (in place order) are shown: the first [`MAX_SHOWN`], at
+/// most [`MAX_PER_MEMBER`] of one rule at one member.
+fn shown(found: &[DocFinding]) -> Vec<bool> {
+    if found.len() <= MAX_PER_MEMBER {
+        return vec![true; found.len()];
+    }
+    let mut per_member: HashMap<(Rule, &str), usize> = HashMap::new();
+    let mut count = 0;
+    found
+        .iter()
+        .map(|doc| {
+            let seen = per_member
+                .entry((doc.rule, doc.pointer.as_str()))
+                .or_default();
+            *seen += 1;
+            let shown = count < MAX_SHOWN && *seen <= MAX_PER_MEMBER;
+            count += usize::from(shown);
+            shown
+        })
+        .collect()
+}
+
+fn place(
+    name: &str,
+    record: Option<usize>,
+    bytes: &[u8],
+    first_line: usize,
+    index: &LineIndex<'_>,
+    doc: DocFinding,
+    options: Options,
+) -> Finding {
+    let (line, column) = index.position(doc.span.start);
+    let (end_line, end_column) = index.position(doc.span.end);
+    let shift = first_line - 1;
+    let mut message = doc.message;
+    if let Some(related) = &doc.related {
+        let (l, c) = index.position(related.start);
+        message.push_str(&format!("; the first is at line {}, column {c}", l + shift));
+    }
+    let snippet = options
+        .snippets
+        .then(|| snippet(bytes, index, &doc.span, doc.related.as_ref(), first_line));
+    Finding {
+        file: name.to_owned(),
+        record,
+        region: Some(Region {
+            line: line + shift,
+            column,
+            end_line: end_line + shift,
+            // A place always marks at least one column: an empty span (end of input), or a
+            // span inside one character or on a stray UTF-8 continuation byte (which counts
+            // no code point), still does.
+            end_column: if end_line == line && end_column <= column {
+                column + 1
+            } else {
+                end_column
+            },
+        }),
+        pointer: doc.pointer,
+        rule: doc.rule,
+        message,
+        help: doc.help,
+        snippet,
+    }
+}
+
+/// At most this many lines are shown for one place; a longer place is cut to its first line.
+const MAX_SNIPPET_LINES: usize = 6;
+/// An excerpt shows at most this many bytes before and after its place on the place's lines.
+const CONTEXT: usize = 1024;
+/// A place longer than this many bytes is shown by its start only.
+const MAX_PLACE: usize = 256;
+/// Marks an excerpt cut short of its line.
+const CUT: &str = "…";
+
+fn snippet(
+    bytes: &[u8],
+    index: &LineIndex<'_>,
+    span: &Range<usize>,
+    related: Option<&Range<usize>>,
+    first_line: usize,
+) -> Snippet {
+    let (start_line, _) = index.position(span.start);
+    let (mut end_line, _) = index.position(span.end);
+    let mut span = span.clone();
+    if end_line - start_line >= MAX_SNIPPET_LINES {
+        end_line = start_line;
+        span.end = index.line_range(start_line).end.max(span.start);
+    }
+    // The excerpt's cost must not grow with the line: cut a long place to its start, and
+    // the lines around it to some context.
+    if span.end - span.start > MAX_PLACE {
+        span.end = floor_char(bytes, span.start + MAX_PLACE);
+        end_line = index.position(span.end).0;
+    }
+    let mut first = start_line;
+    let mut related = related.cloned();
+    if let Some(r) = &related {
+        let (related_line, _) = index.position(r.start);
+        let near = span.start.saturating_sub(r.start) <= CONTEXT * 8;
+        if related_line < start_line && start_line - related_line < MAX_SNIPPET_LINES * 2 && near {
+            first = related_line;
+        } else if related_line != start_line || !near {
+            related = None;
+        }
+    }
+    let line_begin = index.line_range(first).start;
+    let line_end = index
+        .line_range(end_line)
+        .end
+        .max(span.end.min(bytes.len()));
+    let from = related
+        .as_ref()
+        .map_or(span.start, |r| r.start.min(span.start));
+    let begin = floor_char(bytes, from.saturating_sub(CONTEXT).max(line_begin));
+    let end = floor_char(bytes, (span.end + CONTEXT).min(line_end).max(span.end));
+    let (before, after) = (
+        if begin > line_begin { CUT } else { "" },
+        if end < line_end { CUT } else { "" },
+    );
+    let mut text = String::with_capacity(end - begin + 2 * CUT.len());
+    text.push_str(before);
+    text.push_str(&String::from_utf8_lossy(&bytes[begin..end]));
+    text.push_str(after);
+    let begin = begin - before.len();
+    // Lossy decoding may change lengths; keep spans inside the text.
+    let clamp = |r: Range<usize>| {
+        let floor = |mut i: usize| {
+            i = i.min(text.len() - after.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        floor(r.start.max(begin + before.len()) - begin)..floor(r.end.max(r.start) - begin)
+    };
+    Snippet {
+        line_start: first + first_line - 1,
+        span: clamp(span),
+        related: related.map(clamp),
+        text,
+    }
+}
+
+/// `at`, moved back to the start of the UTF-8 character it is in (a stray continuation
+/// byte is a character of its own).
+fn floor_char(bytes: &[u8], at: usize) -> usize {
+    let at = at.min(bytes.len());
+    (at.saturating_sub(3)..=at)
+        .rev()
+        .find(|&i| bytes.get(i).is_none_or(|b| b & 0xC0 != 0x80))
+        .unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_check_is_a_finding_on_that_document() {
+        let panics = |_: &[u8]| -> Vec<DocFinding> { panic!("a bug") };
+        let document = lint_checked("x.jsonl", Some(7), b"{}", 7, Options::default(), panics);
+        let finding = &document.findings[0];
+        assert_eq!(document.findings.len(), 1);
+        assert_eq!((finding.rule, finding.record), (Rule::Internal, Some(7)));
+        assert_eq!(finding.region.map(|r| r.line), Some(7));
+    }
+}

@@ -1,0 +1,219 @@
+//! Linting inputs: files, directories, stdin; JSON and JSON Lines; in parallel, in order.
+
+mod discover;
+mod document;
+mod finding;
+mod read;
+
+use std::fs::File;
+use std::io;
+
+use rayon::prelude::*;
+
+use finding::unreadable;
+use read::{lint_json, lint_streamed};
+
+pub use discover::{Input, InputFormat, discover};
+pub use document::{Document, MAX_PER_MEMBER, MAX_SHOWN, Omitted, lint_document};
+pub use finding::{Event, Finding, Region, Snippet, Summary};
+
+/// Options of a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Attach [`Snippet`]s to findings (human output needs them; others don't).
+    pub snippets: bool,
+    /// A JSON file (or JSON standard input) larger than this many bytes is not read past the
+    /// limit nor checked: it gets one [`Rule::Limit`](kaleyra_wa::Rule::Limit) finding. Default
+    /// [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: u64,
+    /// A JSON Lines line longer than this many bytes (without its line ending) is skipped
+    /// without being held in memory: it gets one [`Rule::Limit`](kaleyra_wa::Rule::Limit) finding and the lines after
+    /// it are checked. Default [`DEFAULT_MAX_LINE_LENGTH`].
+    pub max_line_length: usize,
+}
+
+/// Default [`Options::max_file_size`]: 10 MiB, over a thousand times a large request.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 << 20;
+/// Default [`Options::max_line_length`]: 10 MiB, as for a file.
+pub const DEFAULT_MAX_LINE_LENGTH: usize = 10 << 20;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            snippets: false,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_line_length: DEFAULT_MAX_LINE_LENGTH,
+        }
+    }
+}
+
+/// A run stopped because `emit` failed (a closed pipe), with the counts up to that point.
+#[derive(Debug)]
+pub struct Interrupted {
+    /// The error `emit` returned.
+    pub error: io::Error,
+    /// What had been linted and emitted before it.
+    pub summary: Summary,
+}
+
+/// Lints every input, calling `emit` for each [`Event`] in input order (and, inside an input,
+/// in place order). Inputs are linted in parallel; a JSON Lines input is streamed in chunks
+/// of a bounded number of records, linted in parallel, so memory does not grow with its size.
+///
+/// An error returned by `emit` (a closed pipe) stops the run at once; it is returned with
+/// the counts so far.
+pub fn run(
+    inputs: &[Input],
+    options: Options,
+    emit: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
+) -> Result<Summary, Interrupted> {
+    run_prepared(inputs, options, &|_| (), emit)
+}
+
+/// Lints every input as [`run`] does, and calls `prepare` on each finding on the thread that
+/// found it, in parallel: work per finding that needs no writer (rendering it, see
+/// [`render::prepare`](crate::render::prepare)) is then not left to the serial `emit`, which
+/// gets each finding, in order, with what `prepare` made of it.
+pub fn run_prepared<T: Send>(
+    inputs: &[Input],
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> Result<Summary, Interrupted> {
+    let mut summary = Summary::default();
+    match run_counting(inputs, options, prepare, &mut summary, emit) {
+        Ok(()) => Ok(summary),
+        Err(error) => Err(Interrupted { error, summary }),
+    }
+}
+
+/// A document's findings, each with what `prepare` made of it.
+pub(super) struct Linted<T> {
+    /// Whether it counts as a record (a blank JSON Lines line does not).
+    record: bool,
+    findings: Vec<(Finding, T)>,
+    omitted: Option<Omitted>,
+}
+
+impl<T> Linted<T> {
+    pub(super) fn new(
+        record: bool,
+        document: Document,
+        prepare: &(dyn Fn(&Finding) -> T + Sync),
+    ) -> Self {
+        let findings = document
+            .findings
+            .into_iter()
+            .map(|finding| {
+                let prepared = prepare(&finding);
+                (finding, prepared)
+            })
+            .collect();
+        Linted {
+            record,
+            findings,
+            omitted: document.omitted,
+        }
+    }
+
+    /// Counts the record and emits the findings, then the omitted count.
+    pub(super) fn emit(
+        self,
+        summary: &mut Summary,
+        emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        summary.records += usize::from(self.record);
+        for (finding, prepared) in self.findings {
+            let event = Event::Finding(&finding, prepared);
+            summary.count(&event);
+            emit(event)?;
+        }
+        if let Some(omitted) = &self.omitted {
+            let event = Event::Omitted(omitted);
+            summary.count(&event);
+            emit(event)?;
+        }
+        Ok(())
+    }
+}
+
+/// A document that is one finding about the whole input.
+pub(super) fn whole(finding: Finding) -> Document {
+    Document {
+        findings: vec![finding],
+        omitted: None,
+    }
+}
+
+fn run_counting<T: Send>(
+    inputs: &[Input],
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> io::Result<()> {
+    // Small inputs are linted (and their findings prepared) a batch at a time in parallel,
+    // then emitted in order; the next batch is linted while one is written (writing is
+    // serial).
+    const BATCH: usize = 256;
+    let lint_batch = |batch: &[Input]| -> Vec<Option<Linted<T>>> {
+        batch
+            .par_iter()
+            .map(|input| {
+                let (record, document) = match input {
+                    Input::File {
+                        path,
+                        name,
+                        format: InputFormat::Json,
+                    } => match File::open(path) {
+                        Ok(file) => lint_json(name, file, options),
+                        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
+                    },
+                    Input::Unreadable { name, reason } => (false, whole(unreadable(name, reason))),
+                    _ => return None,
+                };
+                Some(Linted::new(record, document, prepare))
+            })
+            .collect()
+    };
+    let mut batches = inputs.chunks(BATCH);
+    let mut current = batches.next().map(|batch| (batch, lint_batch(batch)));
+    while let Some((batch, results)) = current.take() {
+        let next = batches.next();
+        let mut next_results = Vec::new();
+        rayon::in_place_scope(|scope| {
+            if let Some(next) = next {
+                scope.spawn(|_| next_results = lint_batch(next));
+            }
+            for (input, result) in batch.iter().zip(results) {
+                summary.files += 1;
+                match result {
+                    Some(linted) => linted.emit(summary, emit)?,
+                    None => lint_streamed(input, options, prepare, summary, emit)?,
+                }
+            }
+            Ok::<(), io::Error>(())
+        })?;
+        current = next.map(|next| (next, next_results));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use kaleyra_wa::Rule;
+
+    use super::*;
+
+    #[test]
+    fn the_rule_documents_the_default_limits() {
+        let described = Rule::Limit.description().replace("\n ", " ");
+        for (flag, limit) in [
+            ("--max-file-size", DEFAULT_MAX_FILE_SIZE),
+            ("--max-line-length", DEFAULT_MAX_LINE_LENGTH as u64),
+        ] {
+            let text = format!("`{flag}` (default {} MiB)", limit >> 20);
+            assert!(described.contains(&text), "{text}: {described}");
+        }
+    }
+}

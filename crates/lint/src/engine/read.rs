@@ -1,0 +1,271 @@
+//! Reading inputs: a JSON document whole (up to its limit), JSON Lines in chunks of
+//! bounded size, linted in parallel and emitted in order.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+use rayon::prelude::*;
+
+use super::finding::{too_large, too_long, unreadable};
+use super::{
+    Document, Event, Finding, Input, InputFormat, Linted, Options, Summary, lint_document, whole,
+};
+
+/// Reads and lints one JSON document: whether it counts as a record, and its findings.
+pub(super) fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (bool, Document) {
+    match read_limited(&mut reader, options.max_file_size) {
+        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
+        Ok(bytes) if bytes.len() as u64 > options.max_file_size => {
+            (false, whole(too_large(name, options.max_file_size)))
+        }
+        Ok(bytes) => (true, lint_document(name, None, &bytes, 1, options)),
+    }
+}
+
+/// Reads a whole input, but at most `limit + 1` bytes: `read` until it returns 0 (or the
+/// limit is passed). Payload files are small; on many of them, every system call counts.
+/// `std::fs::read`, and even `File::read_to_end`, first ask for the size (`statx`, then
+/// `lseek` for the position): two more calls per file.
+fn read_limited(reader: &mut impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = vec![0; cap.min(16 << 10)];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            if len == cap {
+                break;
+            }
+            bytes.resize(len.saturating_mul(2).min(cap), 0);
+        }
+        match reader.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
+}
+
+/// Lints standard input or a JSON Lines file, emitting findings as chunks complete.
+pub(super) fn lint_streamed<T: Send>(
+    input: &Input,
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> io::Result<()> {
+    let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
+        Input::File { path, name, format } => (
+            name,
+            *format,
+            File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
+        ),
+        Input::Stdin { name, format } => (name, *format, Ok(Box::new(io::stdin().lock()))),
+        Input::Unreadable { .. } => return Ok(()),
+    };
+    let (record, document) = match reader {
+        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
+        Ok(reader) => match format {
+            InputFormat::Json => lint_json(name, reader, options),
+            InputFormat::JsonLines => {
+                match lint_json_lines(name, reader, options, prepare, summary, emit) {
+                    Ok(()) => return Ok(()),
+                    Err(LinesError::Read(error)) => {
+                        (false, whole(unreadable(name, &error.to_string())))
+                    }
+                    Err(LinesError::Emit(error)) => return Err(error),
+                }
+            }
+        },
+    };
+    Linted::new(record, document, prepare).emit(summary, emit)
+}
+
+enum LinesError {
+    /// Reading failed.
+    Read(io::Error),
+    /// The caller's `emit` failed.
+    Emit(io::Error),
+}
+
+/// Size of the chunks a JSON Lines input is read and linted in.
+const CHUNK: usize = 4 << 20;
+/// At most this many lines are linted at once: with [`MAX_SHOWN`] findings per record, the
+/// findings in memory stay bounded however small the records.
+const CHUNK_LINES: usize = 1024;
+
+fn lint_json_lines<T: Send>(
+    name: &str,
+    reader: Box<dyn Read>,
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> Result<(), LinesError> {
+    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    let mut line_number = 1;
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    // The previous chunk's findings, written while this chunk is linted: writing is serial,
+    // and would otherwise leave the other cores idle. (The costly part of writing, rendering
+    // snippets, is done by `prepare`, in parallel.)
+    let mut pending: Vec<Linted<T>> = Vec::new();
+    loop {
+        let eof = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
+            Ok(eof) => eof,
+            Err(error) => {
+                emit_chunk(pending, summary, emit).map_err(LinesError::Emit)?;
+                return Err(LinesError::Read(error));
+            }
+        };
+        if buffer.is_empty() {
+            return emit_chunk(pending, summary, emit).map_err(LinesError::Emit);
+        }
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', &buffer).chain(std::iter::once(buffer.len())) {
+            if start > buffer.len() {
+                break;
+            }
+            let mut line_end = end;
+            if line_end > start && buffer[line_end - 1] == b'\r' {
+                line_end -= 1;
+            }
+            lines.push((line_number, start..line_end));
+            line_number += 1;
+            start = end + 1;
+        }
+        // The chunk ends with a newline (or at end of input): the empty piece after it is
+        // not a line.
+        if buffer.last() == Some(&b'\n') {
+            lines.pop();
+            line_number -= 1;
+        }
+        let mut results = Vec::new();
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                results = lines
+                    .par_iter()
+                    .map(|(number, range)| {
+                        let line = &buffer[range.clone()];
+                        let (is_record, document) = if line.len() > options.max_line_length {
+                            (
+                                true,
+                                whole(too_long(name, *number, options.max_line_length)),
+                            )
+                        } else if line.iter().all(u8::is_ascii_whitespace) {
+                            (false, Document::default())
+                        } else {
+                            (
+                                true,
+                                lint_document(name, Some(*number), line, *number, options),
+                            )
+                        };
+                        Linted::new(is_record, document, prepare)
+                    })
+                    .collect();
+            });
+            emit_chunk(std::mem::take(&mut pending), summary, emit)
+        })
+        .map_err(LinesError::Emit)?;
+        pending = results;
+        if eof {
+            return emit_chunk(pending, summary, emit).map_err(LinesError::Emit);
+        }
+    }
+}
+
+/// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then up
+/// to the next newline, of
+/// which a line past `max_line` keeps only enough to be seen as too long. Returns whether
+/// the input ended.
+fn fill_chunk(
+    reader: &mut BufReader<Box<dyn Read>>,
+    buffer: &mut Vec<u8>,
+    max_line: usize,
+) -> io::Result<bool> {
+    buffer.clear();
+    // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
+    // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
+    // (lines are measured without the `\r`).
+    let mut keep_until = None;
+    let mut lines = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(true);
+        }
+        if buffer.len() < CHUNK {
+            let take = available.len().min(CHUNK - buffer.len());
+            let newlines = memchr::memchr_iter(b'\n', &available[..take]).count();
+            if lines + newlines >= CHUNK_LINES {
+                // The chunk is full of lines: end it after the last one that fits.
+                let last = memchr::memchr_iter(b'\n', &available[..take])
+                    .nth(CHUNK_LINES - lines - 1)
+                    .map_or(take, |at| at + 1);
+                buffer.extend_from_slice(&available[..last]);
+                reader.consume(last);
+                return Ok(false);
+            }
+            lines += newlines;
+            buffer.extend_from_slice(&available[..take]);
+            reader.consume(take);
+            continue;
+        }
+        let keep_until = *keep_until.get_or_insert_with(|| {
+            let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
+            line_start.saturating_add(max_line).saturating_add(2)
+        });
+        let newline = memchr::memchr(b'\n', available);
+        let line_part = newline.unwrap_or(available.len());
+        let room = keep_until.saturating_sub(buffer.len());
+        buffer.extend_from_slice(&available[..line_part.min(room)]);
+        match newline {
+            Some(at) => {
+                buffer.push(b'\n');
+                reader.consume(at + 1);
+                return Ok(false);
+            }
+            None => reader.consume(line_part),
+        }
+    }
+}
+
+/// Emits one chunk's findings in order, counting its records.
+fn emit_chunk<T>(
+    results: Vec<Linted<T>>,
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> io::Result<()> {
+    for linted in results {
+        linted.emit(summary, emit)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
+        let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
+        let reader: Box<dyn Read> = Box::new(io::Cursor::new(input.into_bytes()));
+        let mut reader = BufReader::with_capacity(CHUNK, reader);
+        let mut buffer = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let eof = fill_chunk(&mut reader, &mut buffer, 100).unwrap();
+            sizes.push(memchr::memchr_iter(b'\n', &buffer).count());
+            if eof {
+                break;
+            }
+        }
+        assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
+    }
+}

@@ -29,7 +29,8 @@ use secrecy::{ExposeSecret, SecretString};
 /// unreadable input or journal; 3 some outcomes unknown (and nothing worse); 130 stopped
 /// by a signal.
 #[derive(Debug, Parser)]
-#[command(version, group(ArgGroup::new("endpoint").required(true).args(["pod", "base_url"])))]
+#[command(version, args_override_self = true)]
+#[command(group(ArgGroup::new("endpoint").required(true).args(["pod", "base_url"])))]
 struct Args {
     /// The account's SID.
     #[arg(long)]

@@ -1,19 +1,19 @@
 //! The client: configuration, pacing, and the send loop.
 
 use std::fmt;
-use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use governor::DefaultDirectRateLimiter;
 use kaleyra_wa::{EndpointError, Pod, Report, SendRequest};
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::answer;
+use crate::builder::ClientBuilder;
 use crate::outcome::{Delivery, End, Outcome};
 use crate::retry::RetryPolicy;
 
@@ -30,7 +30,7 @@ pub enum Endpoint {
 /// The API key. It never shows in `Debug` output, errors or logs, and its header is marked
 /// sensitive.
 #[derive(Clone)]
-pub struct ApiKey(SecretString);
+pub struct ApiKey(pub(crate) SecretString);
 
 impl ApiKey {
     /// Wraps a key.
@@ -49,18 +49,18 @@ impl fmt::Debug for ApiKey {
 /// the rate limit and the in-flight limit.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base: String,
-    sid: String,
-    api_key: HeaderValue,
-    retry: RetryPolicy,
-    limiter: Option<DefaultDirectRateLimiter>,
-    in_flight: Semaphore,
-    body_limit: usize,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) sid: String,
+    pub(crate) api_key: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) limiter: Option<DefaultDirectRateLimiter>,
+    pub(crate) in_flight: Semaphore,
+    pub(crate) body_limit: usize,
 }
 
 impl fmt::Debug for Client {
@@ -73,62 +73,6 @@ impl fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
-
-/// Configures a [`Client`].
-#[derive(Debug)]
-pub struct ClientBuilder {
-    endpoint: Endpoint,
-    sid: String,
-    api_key: ApiKey,
-    timeout: Duration,
-    connect_timeout: Duration,
-    user_agent: String,
-    retry: RetryPolicy,
-    rate: Option<f64>,
-    max_in_flight: usize,
-    body_limit: usize,
-}
-
-/// Why a [`Client`] could not be built.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The SID cannot be put in the URL.
-    Sid(EndpointError),
-    /// The base URL is not an `http` or `https` URL.
-    BaseUrl(String),
-    /// The API key is empty or has characters a header cannot carry (the key is not shown).
-    ApiKey,
-    /// The rate is not a positive number of messages per second.
-    Rate(f64),
-    /// The TLS or HTTP stack could not be set up.
-    Http(String),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::Sid(e) => e.fmt(f),
-            BuildError::BaseUrl(url) => write!(
-                f,
-                "base URL `{}` is not an http or https URL",
-                crate::escape(url)
-            ),
-            BuildError::ApiKey => {
-                f.write_str("the API key is empty or has characters an HTTP header cannot carry")
-            }
-            BuildError::Rate(rate) => {
-                write!(
-                    f,
-                    "rate {rate} is not a positive number of messages per second"
-                )
-            }
-            BuildError::Http(e) => write!(f, "cannot set up HTTP: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
 
 /// Why a request was not sent at all.
 #[derive(Debug)]
@@ -154,131 +98,10 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {}
 
-impl ClientBuilder {
-    /// The whole-request timeout, connection included (default 30 s). A request that times
-    /// out after it was written is an [`Outcome::Unknown`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connection timeout (default 10 s). A request that cannot connect is
-    /// [`Outcome::NotSent`].
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The `User-Agent` header (default `kaleyra-wa-client/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// The retry policy (default [`RetryPolicy::default`]).
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// Paces requests (retries included) to at most `per_second`, shared by every clone of
-    /// the client, evenly spaced (no bursts). Default: no limit.
-    pub fn rate(mut self, per_second: f64) -> Self {
-        self.rate = Some(per_second);
-        self
-    }
-
-    /// At most this many requests in flight at once, across clones (default 16, at least 1).
-    pub fn max_in_flight(mut self, max: usize) -> Self {
-        self.max_in_flight = max.max(1);
-        self
-    }
-
-    /// Response bodies are read up to this many bytes (default 64 KiB); a longer body is an
-    /// [`Outcome::Unexpected`] and is not read further.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
-        kaleyra_wa::endpoint::messages_path(&self.sid, "10000000").map_err(BuildError::Sid)?;
-        let base = match &self.endpoint {
-            Endpoint::Pod(pod) => format!("https://{}", pod.api_domain()),
-            Endpoint::BaseUrl(url) => {
-                let parsed = reqwest::Url::parse(url)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
-                    .filter(|u| u.query().is_none() && u.fragment().is_none())
-                    .ok_or_else(|| BuildError::BaseUrl(url.clone()))?;
-                parsed.as_str().trim_end_matches('/').to_owned()
-            }
-        };
-        let mut api_key = HeaderValue::from_str(self.api_key.0.expose_secret())
-            .ok()
-            .filter(|v| !v.is_empty())
-            .ok_or(BuildError::ApiKey)?;
-        api_key.set_sensitive(true);
-        let limiter = match self.rate {
-            None => None,
-            Some(rate) if rate.is_finite() && rate > 0.0 => {
-                let period = Duration::from_secs_f64(1.0 / rate);
-                let quota = Quota::with_period(period)
-                    .ok_or(BuildError::Rate(rate))?
-                    .allow_burst(NonZeroU32::MIN);
-                Some(RateLimiter::direct(quota))
-            }
-            Some(rate) => return Err(BuildError::Rate(rate)),
-        };
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| BuildError::Http(e.to_string()))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base,
-                sid: self.sid,
-                api_key,
-                retry: self.retry,
-                limiter,
-                in_flight: Semaphore::new(self.max_in_flight),
-                body_limit: self.body_limit,
-            }),
-        })
-    }
-}
-
-/// rustls with the `ring` provider (no C toolchain beyond `cc`) and the platform's roots.
-fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier())
-        .map_err(|e| BuildError::Http(e.to_string()))?
-        .with_no_client_auth())
-}
-
 impl Client {
     /// Starts configuring a client for `endpoint`, the account `sid` and its API key.
     pub fn builder(endpoint: Endpoint, sid: impl Into<String>, api_key: ApiKey) -> ClientBuilder {
-        ClientBuilder {
-            endpoint,
-            sid: sid.into(),
-            api_key,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            user_agent: concat!("kaleyra-wa-client/", env!("CARGO_PKG_VERSION")).to_owned(),
-            retry: RetryPolicy::default(),
-            rate: None,
-            max_in_flight: 16,
-            body_limit: 64 << 10,
-        }
+        ClientBuilder::new(endpoint, sid.into(), api_key)
     }
 
     /// The URL a message from the business number `from` is sent to.

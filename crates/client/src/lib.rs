@@ -53,11 +53,13 @@
 #![warn(missing_docs)]
 
 mod answer;
+mod builder;
 mod client;
 mod outcome;
 mod retry;
 
-pub use client::{ApiKey, BuildError, Client, ClientBuilder, Endpoint, SendError};
+pub use builder::{BuildError, ClientBuilder};
+pub use client::{ApiKey, Client, Endpoint, SendError};
 pub use outcome::{
     Accepted, Delivery, End, Failure, Outcome, Rejected, Status, Unexpected, escape,
 };

@@ -156,9 +156,8 @@ mod tests {
 
     #[test]
     fn a_torn_last_line_is_ignored_and_cut_off() {
-        let dir = std::env::temp_dir().join(format!("kwa-journal-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("j.jsonl");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
         let line = r#"{"file":"a.jsonl","record":1,"sha256":"00","ref":null,"outcome":"accepted","message_id":"M","code":"WA202","http_status":202,"attempts":1,"at":"2026-01-01T00:00:00.000Z"}"#;
         std::fs::write(&path, format!("{line}\n{}", &line[..40])).unwrap();
         let (done, torn) = load(&path).unwrap();
@@ -177,6 +176,5 @@ mod tests {
         assert_eq!(done.len(), 2);
         std::fs::write(&path, "not json\n").unwrap();
         assert!(matches!(load(&path), Err(JournalError::Corrupt(1, _))));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -78,27 +78,33 @@ impl Unexpected {
 pub enum Status {
     /// Accepted: done.
     Accepted,
-    /// Refused by the server (a documented error, or an unexpected 4xx answer): sending the
-    /// same request again will not help unless it is retryable and retried later.
+    /// Refused by the server (a documented error, or an unexpected 4xx answer other than
+    /// 429): sending the same request again will not help unless it is retryable and retried
+    /// later.
     Rejected,
-    /// Nothing was delivered: sending again is safe.
+    /// Nothing was delivered (no connection, or an HTTP 429 or 503 answer that is not a
+    /// Kaleyra body): sending again is safe.
     NotSent,
     /// May or may not have been delivered: a person (or the callbacks) must decide.
     Unknown,
 }
 
 impl Outcome {
-    /// What the outcome means for the caller. An unexpected answer counts as rejected for a
-    /// 4xx status (the server refused the request) and as unknown otherwise (a 2xx body that
-    /// cannot be read may be an acceptance; a gateway's 5xx may have forwarded the request).
+    /// What the outcome means for the caller. An unexpected answer (not a Kaleyra body) is
+    /// not sent for HTTP 429 and 503 (the server declined to handle the request), rejected
+    /// for another 4xx status (it refused it), and unknown otherwise (a 2xx body that cannot
+    /// be read may be an acceptance; a gateway's other 5xx may have forwarded the request).
     pub fn status(&self) -> Status {
         match self {
             Outcome::Accepted(_) => Status::Accepted,
             Outcome::Rejected(_) => Status::Rejected,
             Outcome::NotSent(_) => Status::NotSent,
             Outcome::Unknown(_) => Status::Unknown,
-            Outcome::Unexpected(u) if (400..500).contains(&u.http_status) => Status::Rejected,
-            Outcome::Unexpected(_) => Status::Unknown,
+            Outcome::Unexpected(u) => match u.http_status {
+                429 | 503 => Status::NotSent,
+                400..=499 => Status::Rejected,
+                _ => Status::Unknown,
+            },
         }
     }
 

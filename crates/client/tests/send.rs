@@ -269,6 +269,8 @@ async fn retry_after_is_honoured_and_bounded_by_the_total_time() {
         panic!("{:?}", delivery.outcome)
     };
     assert_eq!(u.retry_after, Some(Duration::from_secs(3600)));
+    // The server declined to handle it: nothing was delivered.
+    assert_eq!(delivery.outcome.status(), Status::NotSent);
     assert_eq!((delivery.attempts, delivery.end), (1, End::Exhausted));
 }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub enum Outcome {
     /// Accepted by Kaleyra.
     Accepted,
-    /// Refused (a documented error, or an unexpected 4xx answer).
+    /// Refused (a documented error, or an unexpected 4xx answer other than 429).
     Rejected,
     /// May have been sent.
     Unknown,

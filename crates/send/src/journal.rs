@@ -102,7 +102,7 @@ pub type Done = HashMap<(String, Option<usize>), Entry>;
 
 /// Reads a journal (a missing file is empty). A last line without its newline is a write
 /// cut short by a crash: it is ignored (its record was not finished), and the length of the
-/// journal without it is returned, for [`Writer::open`] to cut it off.
+/// journal without it is returned, for [`Writer::cut`].
 pub fn load(path: &Path) -> Result<(Done, Option<u64>), JournalError> {
     let text = match std::fs::read(path) {
         Ok(text) => text,
@@ -129,15 +129,24 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens (creating) the journal for appending, first cutting it to `torn` bytes when
-    /// [`load`] found a torn last line.
-    pub fn open(path: &Path, torn: Option<u64>) -> io::Result<Writer> {
+    /// Opens (creating) the journal for appending and locks it (an advisory lock, held until
+    /// the process ends): a second run on the same journal fails here instead of sending
+    /// the same records.
+    pub fn open(path: &Path) -> io::Result<Writer> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        if let Some(length) = torn {
-            file.set_len(length)?;
-            file.sync_data()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Writer { file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(io::Error::other("in use by another kaleyra-wa-send run"))
+            }
+            Err(std::fs::TryLockError::Error(error)) => Err(error),
         }
-        Ok(Writer { file })
+    }
+
+    /// Cuts the journal to `length` bytes: [`load`] found a torn last line there.
+    pub fn cut(&mut self, length: u64) -> io::Result<()> {
+        self.file.set_len(length)?;
+        self.file.sync_data()
     }
 
     /// Appends one entry in one write and flushes it to disk.
@@ -164,7 +173,9 @@ mod tests {
         assert_eq!(torn, Some(line.len() as u64 + 1));
         assert_eq!(done.len(), 1);
         let entry = done[&("a.jsonl".to_owned(), Some(1))].clone();
-        let mut writer = Writer::open(&path, torn).unwrap();
+        let mut writer = Writer::open(&path).unwrap();
+        writer.cut(torn.unwrap()).unwrap();
+        assert!(Writer::open(&path).is_err(), "locked");
         writer
             .append(&Entry {
                 record: Some(2),

@@ -123,17 +123,21 @@ fn main() -> ExitCode {
 
 /// Runs the steps in order; an `Err` is a usage or input problem (exit 2).
 fn run(args: Args) -> Result<Exit, String> {
-    let records = records::read(&args.paths)
+    let journal_error = |e: &dyn std::fmt::Display| {
+        let name = escape(&args.journal.display().to_string());
+        format!("journal {name}: {e}")
+    };
+    let records = records::read(&args.paths, &args.journal)
         .map_err(|e| format!("cannot read {}: {}", escape(&e.name), escape(&e.reason)))?;
     if !lint(&records)? {
         return Ok(Exit::Failed);
     }
-    let (done, torn) = journal::load(&args.journal).map_err(|e| {
-        format!(
-            "journal {}: {e}",
-            escape(&args.journal.display().to_string())
-        )
-    })?;
+    // Locked before it is read: another run on the same journal would send the same records.
+    let writer = (!args.dry_run)
+        .then(|| journal::Writer::open(&args.journal))
+        .transpose()
+        .map_err(|e| journal_error(&e))?;
+    let (done, torn) = journal::load(&args.journal).map_err(|e| journal_error(&e))?;
     let plan = plan::Plan::new(records, &done, args.resend_unknown)?;
     let api_key = match (args.dry_run, api_key(&args)?) {
         (_, Some(key)) => key,
@@ -144,19 +148,16 @@ fn run(args: Args) -> Result<Exit, String> {
         }
     };
     let client = client(&args, &api_key)?;
-    if args.dry_run {
+    let Some(mut writer) = writer else {
         let mut out = BufWriter::new(io::stdout().lock());
         plan.print_dry_run(&client, &args.from, &mut out)
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write: {e}"))?;
         return Ok(Exit::Accepted);
+    };
+    if let Some(length) = torn {
+        writer.cut(length).map_err(|e| journal_error(&e))?;
     }
-    let writer = journal::Writer::open(&args.journal, torn).map_err(|e| {
-        format!(
-            "journal {}: {e}",
-            escape(&args.journal.display().to_string())
-        )
-    })?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let tally = runtime.block_on(bulk::send_all(
         client,

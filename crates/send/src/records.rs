@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kaleyra_wa_linter::{Input, InputFormat};
 use sha2::{Digest, Sha256};
@@ -50,11 +50,18 @@ pub struct Unreadable {
 /// A file larger than this is refused rather than read (1 GiB): records are held in memory.
 pub const MAX_INPUT: u64 = 1 << 30;
 
-/// Expands `paths` as the linter does and reads every record.
-pub fn read(paths: &[PathBuf]) -> Result<Vec<Record>, Unreadable> {
+/// Expands `paths` as the linter does and reads every record, leaving out the journal
+/// (a directory walk finds it if it lies there: it is a `.jsonl` file).
+pub fn read(paths: &[PathBuf], journal: &Path) -> Result<Vec<Record>, Unreadable> {
+    let journal = std::fs::canonicalize(journal).ok();
     let mut records = Vec::new();
     for input in kaleyra_wa_linter::discover(paths, None) {
         let (name, format, bytes) = match input {
+            Input::File { path, .. }
+                if journal.is_some() && std::fs::canonicalize(&path).ok() == journal =>
+            {
+                continue;
+            }
             Input::File { path, name, format } => {
                 let bytes = read_limited(File::open(&path)).map_err(|e| Unreadable {
                     name: name.clone(),

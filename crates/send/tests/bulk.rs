@@ -150,7 +150,8 @@ async fn journals_each_record_and_a_second_run_sends_nothing() {
     );
 
     // Everything is journalled: nothing is sent again; the status still says "some rejected".
-    let (status, _, stderr) = run(dir.path(), &server.uri(), &["campaign.jsonl", "one.json"]).await;
+    // (The directory holds the journal too: it is not read as input.)
+    let (status, _, stderr) = run(dir.path(), &server.uri(), &["."]).await;
     assert_eq!(status, 1, "{stderr}");
     assert!(
         stderr.contains("4 skipped as journalled (3 accepted, 1 rejected, 0 unknown)"),
@@ -341,13 +342,14 @@ async fn wait_for_requests(server: &MockServer, n: usize) {
 #[tokio::test]
 async fn an_interrupted_run_resumes_without_sending_anything_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let refs: Vec<String> = (1..=8).map(|i| format!("r{i}")).collect();
+    let refs: Vec<String> = (1..=12).map(|i| format!("r{i}")).collect();
     let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
     campaign(dir.path(), "campaign.jsonl", &refs);
     let server = MockServer::start().await;
-    // Slow answers keep sends in flight when the signal comes.
+    // Slow answers keep sends in flight when the signal comes (12 records, 2 at a time:
+    // 3 s in all, and the signal comes after the first 2 arrived).
     Mock::given(method("POST"))
-        .respond_with(accepted().set_delay(Duration::from_millis(300)))
+        .respond_with(accepted().set_delay(Duration::from_millis(500)))
         .mount(&server)
         .await;
     let child = command(
@@ -358,22 +360,38 @@ async fn an_interrupted_run_resumes_without_sending_anything_twice() {
     .spawn()
     .unwrap();
     wait_for_requests(&server, 2).await;
+    // A second run on the same journal sends nothing.
+    let (status, _, stderr) = run(dir.path(), &server.uri(), &["campaign.jsonl"]).await;
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains("in use by another kaleyra-wa-send run"),
+        "{stderr}"
+    );
     interrupt(&child);
     let (status, _, stderr) = checked(dir.path(), child.wait_with_output().await.unwrap());
     assert_eq!(status, 130, "{stderr}");
     assert!(stderr.contains("stopped by a signal"), "{stderr}");
     // The sends in flight finished and were journalled; the rest did not start.
     let first = journal(dir.path()).len();
-    assert!((2..8).contains(&first), "{first} journalled");
-    assert_eq!(seen(&server).await.values().sum::<usize>(), first);
+    assert!((2..12).contains(&first), "{first} journalled");
+    let mut counts = seen(&server).await;
+    assert_eq!(counts.values().sum::<usize>(), first);
 
+    // Resume, against a server that answers at once.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(accepted())
+        .mount(&server)
+        .await;
     let (status, _, stderr) = run(dir.path(), &server.uri(), &["campaign.jsonl"]).await;
     assert_eq!(status, 0, "{stderr}");
     let lines = journal(dir.path());
-    assert_eq!(lines.len(), 8);
+    assert_eq!(lines.len(), 12);
     assert!(lines.iter().all(|l| l["outcome"] == "accepted"));
-    let counts = seen(&server).await;
-    assert_eq!(counts.len(), 8);
+    for (reference, n) in seen(&server).await {
+        *counts.entry(reference).or_insert(0) += n;
+    }
+    assert_eq!(counts.len(), 12);
     assert!(counts.values().all(|&n| n == 1), "{counts:?}");
 }
 

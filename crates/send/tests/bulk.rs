@@ -318,9 +318,15 @@ async fn usage_errors_and_missing_keys_exit_2() {
 /// Sends SIGINT to the child.
 #[cfg(unix)]
 fn interrupt(child: &tokio::process::Child) {
+    signal(child, "-INT");
+}
+
+/// Sends a signal (`kill`'s `-INT`, `-KILL`...) to the child.
+#[cfg(unix)]
+fn signal(child: &tokio::process::Child, signal: &str) {
     let pid = child.id().expect("running").to_string();
     let status = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([signal, &pid])
         .status()
         .unwrap();
     assert!(status.success());
@@ -432,4 +438,57 @@ async fn a_record_stopped_while_waiting_to_retry_wa500_is_sent_again_on_resume()
     let (status, _, stderr) = run(dir.path(), &server.uri(), &["campaign.jsonl"]).await;
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(seen(&server).await["r1"], 1);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_kill_9_loses_at_most_the_sends_in_flight_and_no_journal_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let refs: Vec<String> = (1..=12).map(|i| format!("r{i}")).collect();
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    campaign(dir.path(), "campaign.jsonl", &refs);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(accepted().set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let mut child = command(
+        dir.path(),
+        &server.uri(),
+        &["--concurrency", "2", "campaign.jsonl"],
+    )
+    .spawn()
+    .unwrap();
+    wait_for_requests(&server, 4).await;
+    signal(&child, "-KILL");
+    assert_eq!(
+        child.wait().await.unwrap().code(),
+        None,
+        "killed by a signal"
+    );
+    // Every line written is whole (`journal` parses each one).
+    let first = journal(dir.path()).len();
+    let mut counts = seen(&server).await;
+    assert!(first < 12, "{first} journalled");
+
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(accepted())
+        .mount(&server)
+        .await;
+    let (status, _, stderr) = run(dir.path(), &server.uri(), &["campaign.jsonl"]).await;
+    assert_eq!(status, 0, "{stderr}");
+    let lines = journal(dir.path());
+    let records: std::collections::HashSet<_> = lines
+        .iter()
+        .map(|l| l["record"].as_u64().unwrap())
+        .collect();
+    assert_eq!((lines.len(), records.len()), (12, 12));
+    for (reference, n) in seen(&server).await {
+        *counts.entry(reference).or_insert(0) += n;
+    }
+    assert_eq!(counts.len(), 12);
+    // Only the sends in flight at the kill (at most `--concurrency`) can have gone twice.
+    let twice = counts.values().filter(|&&n| n == 2).count();
+    assert!(counts.values().all(|&n| n <= 2) && twice <= 2, "{counts:?}");
 }

@@ -48,13 +48,31 @@ impl Pod {
     /// # Ok::<(), kaleyra_wa::EndpointError>(())
     /// ```
     pub fn messages_url(self, sid: &str, phone_number: &str) -> Result<String, EndpointError> {
-        let base = self.base_url(sid)?;
-        let digits = phone_number.strip_prefix('+').unwrap_or(phone_number);
-        if !crate::request::RECIPIENT_REGEX.is_match(digits) || digits.starts_with('+') {
-            return Err(EndpointError::PhoneNumber(phone_number.to_owned()));
-        }
-        Ok(format!("{base}/whatsapp/{digits}/messages"))
+        Ok(format!(
+            "https://{}{}",
+            self.api_domain(),
+            messages_path(sid, phone_number)?
+        ))
     }
+}
+
+/// The send URL's path, `/v2/<sid>/whatsapp/<phone_number>/messages`, checked as
+/// [`Pod::messages_url`] checks it: for a base URL other than a pod's (a proxy, a test server).
+///
+/// ```
+/// assert_eq!(
+///     kaleyra_wa::endpoint::messages_path("HXAP16XXXXXX97IN", "+919876543210")?,
+///     "/v2/HXAP16XXXXXX97IN/whatsapp/919876543210/messages",
+/// );
+/// # Ok::<(), kaleyra_wa::EndpointError>(())
+/// ```
+pub fn messages_path(sid: &str, phone_number: &str) -> Result<String, EndpointError> {
+    check_sid(sid)?;
+    let digits = phone_number.strip_prefix('+').unwrap_or(phone_number);
+    if !crate::request::RECIPIENT_REGEX.is_match(digits) || digits.starts_with('+') {
+        return Err(EndpointError::PhoneNumber(phone_number.to_owned()));
+    }
+    Ok(format!("/v2/{sid}/whatsapp/{digits}/messages"))
 }
 
 fn check_sid(sid: &str) -> Result<(), EndpointError> {

@@ -10,6 +10,8 @@ use kaleyra_wa::{Rule, Severity};
 use rayon::prelude::*;
 
 use crate::check::{DocFinding, check_document};
+use crate::fingerprint::value_hash;
+use crate::levels::Levels;
 use crate::locate::LineIndex;
 
 /// How a file holds requests.
@@ -81,12 +83,17 @@ pub struct Finding {
     pub help: Option<String>,
     /// The source lines around the place, for human output (when asked for).
     pub snippet: Option<Snippet>,
+    /// The finding's severity: the rule's, or as [`Options::levels`] set it.
+    pub severity: Severity,
+    /// The hash of the offending text (the bytes of the place), for fingerprints: see
+    /// [`value_hash`](crate::fingerprint::value_hash).
+    pub value_hash: u64,
 }
 
 impl Finding {
-    /// The rule's severity.
+    /// The finding's severity: the rule's, or as [`Options::levels`] set it.
     pub fn severity(&self) -> Severity {
-        self.rule.severity()
+        self.severity
     }
 }
 
@@ -150,18 +157,26 @@ impl Summary {
                 self.warnings += omitted.warnings;
                 self.omitted += omitted.errors + omitted.warnings;
             }
+            Event::Done { .. } => {}
         }
     }
 }
 
-/// What a run reports, in order: findings, and after a document's findings, what it did not
-/// show of that document.
+/// What a run reports, in order: findings, after a document's findings what it did not show
+/// of that document, and after each input's findings that it is done.
 #[derive(Debug)]
 pub enum Event<'a, T = ()> {
     /// A finding, with what the run's `prepare` made of it.
     Finding(&'a Finding, T),
     /// Findings of one document counted but not shown.
     Omitted(&'a Omitted),
+    /// An input is done: all its findings have been emitted.
+    Done {
+        /// The input's name, as its findings carry it.
+        file: &'a str,
+        /// How many requests (documents or JSON Lines records) it held.
+        records: usize,
+    },
 }
 
 /// Options of a run.
@@ -177,6 +192,9 @@ pub struct Options {
     /// without being held in memory: it gets one [`Rule::Limit`] finding and the lines after
     /// it are checked. Default [`DEFAULT_MAX_LINE_LENGTH`].
     pub max_line_length: usize,
+    /// Each rule's level: findings of a rule that is off are neither reported nor counted,
+    /// the others have its severity. Default: each rule's own.
+    pub levels: Levels,
 }
 
 /// Default [`Options::max_file_size`]: 10 MiB, over a thousand times a large request.
@@ -190,6 +208,7 @@ impl Default for Options {
             snippets: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_line_length: DEFAULT_MAX_LINE_LENGTH,
+            levels: Levels::default(),
         }
     }
 }
@@ -443,10 +462,18 @@ fn run_counting<T: Send>(
             }
             for (input, result) in batch.iter().zip(results) {
                 summary.files += 1;
+                let records = summary.records;
                 match result {
                     Some(linted) => linted.emit(summary, emit)?,
                     None => lint_streamed(input, options, prepare, summary, emit)?,
                 }
+                let file = match input {
+                    Input::File { name, .. }
+                    | Input::Stdin { name, .. }
+                    | Input::Unreadable { name, .. } => name,
+                };
+                let records = summary.records - records;
+                emit(Event::Done { file, records })?;
             }
             Ok::<(), io::Error>(())
         })?;
@@ -752,6 +779,8 @@ fn whole_input(name: &str, rule: Rule, message: String) -> Finding {
         message,
         help: None,
         snippet: None,
+        severity: rule.severity(),
+        value_hash: value_hash(b""),
     }
 }
 
@@ -818,6 +847,11 @@ pub fn lint_document(
             };
         }
     };
+    // Findings of rules that are off are dropped before the caps count.
+    let found: Vec<DocFinding> = found
+        .into_iter()
+        .filter(|doc| options.levels.severity(doc.rule).is_some())
+        .collect();
     if found.is_empty() {
         return Document::default();
     }
@@ -836,9 +870,10 @@ pub fn lint_document(
                 .findings
                 .push(place(name, record, bytes, first_line, &index, doc, options));
         } else {
-            match doc.rule.severity() {
-                Severity::Error => omitted.errors += 1,
-                Severity::Warning => omitted.warnings += 1,
+            match options.levels.severity(doc.rule) {
+                Some(Severity::Error) => omitted.errors += 1,
+                Some(Severity::Warning) => omitted.warnings += 1,
+                None => {}
             }
         }
     }
@@ -887,6 +922,11 @@ fn place(
     let snippet = options
         .snippets
         .then(|| snippet(bytes, index, &doc.span, doc.related.as_ref(), first_line));
+    let severity = options
+        .levels
+        .severity(doc.rule)
+        .unwrap_or(doc.rule.severity());
+    let value = value_hash(bytes.get(doc.span.clone()).unwrap_or_default());
     Finding {
         file: name.to_owned(),
         record,
@@ -908,6 +948,8 @@ fn place(
         message,
         help: doc.help,
         snippet,
+        severity,
+        value_hash: value,
     }
 }
 

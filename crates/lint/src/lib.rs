@@ -20,10 +20,14 @@
 
 #![warn(missing_docs)]
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 mod distinct;
 pub mod engine;
 mod escape;
+pub mod fingerprint;
+pub mod levels;
 pub mod locate;
 pub mod render;
 
@@ -31,4 +35,5 @@ pub use engine::{
     Document, Event, Finding, Input, InputFormat, MAX_PER_MEMBER, MAX_SHOWN, Omitted, Options,
     Region, Snippet, Summary, discover, lint_document, run, run_prepared,
 };
-pub use render::{Format, Prepared, RenderOptions, Reporter, prepare, reporter};
+pub use levels::{Level, Levels};
+pub use render::{Format, Prepared, RenderOptions, Reporter, Tee, prepare, reporter};

@@ -1,0 +1,229 @@
+//! JUnit XML, as Jenkins, GitLab test reports, Azure DevOps and CircleCI read it: a
+//! `<testsuite>` per input, a `<testcase>` per request with findings (a JSON file, or a JSON
+//! Lines record, named `line N`), one passing `<testcase>` for the input's other requests,
+//! a `<failure>` per error finding; warnings (which do not fail) in the test case's
+//! `<system-out>`. Every text goes through [`escape::xml`].
+//!
+//! A suite's counts come before its test cases, so one input's test cases are held until
+//! it is done; the totals of `<testsuites>` would need the whole run held, so it has none
+//! (readers add the suites up).
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use kaleyra_wa::Severity;
+
+use super::{Reporter, omitted_line, plural, relative_to_cwd};
+use crate::engine::{Finding, Omitted, Summary};
+use crate::escape::xml;
+
+pub(super) struct Junit<'w> {
+    out: Box<dyn Write + 'w>,
+    started: bool,
+    suite: Suite,
+}
+
+/// The input being written: its test cases so far.
+#[derive(Default)]
+struct Suite {
+    cases: String,
+    tests: usize,
+    failures: usize,
+    /// Test cases for JSON Lines records.
+    records: usize,
+    /// Test cases about the whole input.
+    wholes: usize,
+    case: Option<Case>,
+}
+
+/// The test case being written: one request's (or a whole input's) findings.
+struct Case {
+    file: String,
+    record: Option<usize>,
+    failures: String,
+    failed: bool,
+    out: String,
+}
+
+impl<'w> Junit<'w> {
+    pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
+        Junit {
+            out,
+            started: false,
+            suite: Suite::default(),
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.out.write_all(
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kaleyra-wa-lint\">\n",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The open test case for `file`'s `record`, closing another one.
+    fn case(&mut self, file: &str, record: Option<usize>) -> &mut Case {
+        let same = self
+            .suite
+            .case
+            .as_ref()
+            .is_some_and(|case| case.record == record && case.file == file);
+        if !same {
+            self.suite.close_case();
+        }
+        self.suite.case.get_or_insert_with(|| Case {
+            file: file.to_owned(),
+            record,
+            failures: String::new(),
+            failed: false,
+            out: String::new(),
+        })
+    }
+}
+
+impl Suite {
+    fn close_case(&mut self) {
+        let Some(case) = self.case.take() else { return };
+        let name = match case.record {
+            Some(line) => format!("line {line}"),
+            None => case.file.clone(),
+        };
+        match case.record {
+            Some(_) => self.records += 1,
+            None => self.wholes += 1,
+        }
+        self.tests += 1;
+        self.failures += usize::from(case.failed);
+        let file = xml(&case.file);
+        // Writing to a `String` cannot fail.
+        let _ = write!(
+            self.cases,
+            "    <testcase name=\"{}\" classname=\"{file}\">\n{}",
+            xml(&name),
+            case.failures
+        );
+        if !case.out.is_empty() {
+            let _ = writeln!(self.cases, "      <system-out>{}</system-out>", case.out);
+        }
+        self.cases.push_str("    </testcase>\n");
+    }
+}
+
+/// `examples/a.json:5:16: KWA009 phone-number: message`, for a failure or a warning line.
+fn describe(file: &str, finding: &Finding) -> String {
+    let mut text = file.to_owned();
+    if let Some(region) = &finding.region {
+        let _ = write!(text, ":{}:{}", region.line, region.column);
+    }
+    let _ = write!(
+        text,
+        ": {} {}: {}",
+        finding.rule.code(),
+        finding.rule.name(),
+        finding.message
+    );
+    text
+}
+
+impl Reporter for Junit<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.start()?;
+        let file = relative_to_cwd(&finding.file).into_owned();
+        let mut details = describe(&file, finding);
+        if !finding.pointer.is_empty() {
+            let _ = write!(details, "\nat {}", finding.pointer);
+        }
+        if let Some(help) = &finding.help {
+            let _ = write!(details, "\nhelp: {help}");
+        }
+        let case = self.case(&file, finding.record);
+        match finding.severity() {
+            Severity::Error => {
+                case.failed = true;
+                let _ = writeln!(
+                    case.failures,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    finding.rule.code(),
+                    xml(&format!("{}: {}", finding.rule.code(), finding.message)),
+                    xml(&details)
+                );
+            }
+            Severity::Warning => {
+                let _ = write!(case.out, "{}&#10;", xml(&format!("warning: {details}")));
+            }
+        }
+        Ok(())
+    }
+
+    fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {
+        self.start()?;
+        let file = relative_to_cwd(&omitted.file).into_owned();
+        let line = format!("note: {}", omitted_line(&file, omitted));
+        let case = self.case(&file, omitted.record);
+        if omitted.errors > 0 {
+            case.failed = true;
+            let _ = writeln!(
+                case.failures,
+                "      <failure type=\"omitted\" message=\"{}\">{}</failure>",
+                xml(&format!(
+                    "{} more {} not shown",
+                    omitted.errors,
+                    plural(omitted.errors, "error", "errors")
+                )),
+                xml(&line)
+            );
+        }
+        let _ = write!(case.out, "{}&#10;", xml(&line));
+        Ok(())
+    }
+
+    fn done(&mut self, file: &str, records: usize) -> io::Result<()> {
+        self.start()?;
+        let file = relative_to_cwd(file).into_owned();
+        let mut suite = std::mem::take(&mut self.suite);
+        suite.close_case();
+        // The requests without findings: a JSON file that passes, or a JSON Lines file's
+        // other records.
+        let covered = if suite.records > 0 {
+            suite.records
+        } else {
+            suite.wholes.min(records)
+        };
+        let passed = records.saturating_sub(covered);
+        if passed > 0 {
+            let name = if suite.records == 0 && records == 1 {
+                file.clone()
+            } else {
+                format!(
+                    "{passed} {} without findings",
+                    plural(passed, "other record", "other records")
+                )
+            };
+            let _ = writeln!(
+                suite.cases,
+                "    <testcase name=\"{}\" classname=\"{}\"/>",
+                xml(&name),
+                xml(&file)
+            );
+            suite.tests += 1;
+        }
+        writeln!(
+            self.out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            xml(&file),
+            suite.tests,
+            suite.failures
+        )?;
+        self.out.write_all(suite.cases.as_bytes())?;
+        self.out.write_all(b"  </testsuite>\n")
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(b"</testsuites>\n")?;
+        self.out.flush()
+    }
+}

@@ -313,11 +313,11 @@ fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
     let deny_warnings = args.deny_warnings || config.is_some_and(|config| config.deny_warnings);
     let defaults = Options::default();
     let options = Options {
-        snippets: format == Format::Human
-            || args
-                .output
-                .iter()
-                .any(|(f, _)| matches!(f, FormatArg::Human)),
+        // Human output shows excerpts; SARIF gives each result its snippet and context.
+        snippets: [format]
+            .into_iter()
+            .chain(args.output.iter().map(|(format, _)| Format::from(*format)))
+            .any(|format| matches!(format, Format::Human | Format::Sarif)),
         max_file_size: args
             .max_file_size
             .map(|size| size.as_u64())

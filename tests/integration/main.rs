@@ -1,6 +1,7 @@
 //! The one integration test binary (ripgrep style): every test that crosses crate
 //! boundaries or runs the built binary lives in a module here.
 mod boundaries;
+mod ci_formats;
 mod cli;
 mod decisions;
 mod differential;

@@ -7,7 +7,7 @@ use kaleyra_wa::{Rule, Severity};
 use serde_json::json;
 
 use super::{Reporter, relative_to_cwd};
-use crate::engine::{Finding, Summary};
+use crate::engine::{Finding, Region, Snippet, Summary};
 use crate::escape;
 
 /// The `tool.driver` of the SARIF log: name, version, and every rule.
@@ -71,6 +71,9 @@ impl Reporter for Sarif<'_> {
                 "endLine": region.end_line,
                 "endColumn": region.end_column,
             });
+            if let Some(snippet) = &finding.snippet {
+                add_snippets(&mut physical, region, snippet);
+            }
         }
         let mut message = finding.message.clone();
         if let Some(help) = &finding.help {
@@ -102,6 +105,46 @@ impl Reporter for Sarif<'_> {
     }
 }
 
+/// Adds the offending text as the region's `snippet`, and the lines around it as a
+/// `contextRegion`, from the finding's excerpt, when the excerpt holds them whole (it is cut
+/// on long lines and long places).
+fn add_snippets(physical: &mut serde_json::Value, region: &Region, snippet: &Snippet) {
+    let Some(text) = snippet.text.get(snippet.span.clone()) else {
+        return;
+    };
+    let whole_place = if region.line == region.end_line {
+        text.chars().count() == region.end_column.saturating_sub(region.column)
+    } else {
+        text.matches('\n').count() == region.end_line - region.line
+    };
+    if whole_place {
+        physical["region"]["snippet"] = json!({"text": text});
+    }
+    if !snippet.text.starts_with(CUT) && !snippet.text.ends_with(CUT) {
+        let lines = snippet.text.matches('\n').count();
+        physical["contextRegion"] = json!({
+            "startLine": snippet.line_start,
+            "endLine": snippet.line_start + lines,
+            "snippet": {"text": snippet.text},
+        });
+    }
+}
+
+/// What an excerpt cut short of its line starts or ends with.
+const CUT: &str = "…";
+
+/// The `%SRCROOT%` base: the current directory as an absolute `file://` URI ending in `/`
+/// (SARIF wants an absolute URI there, SARIF1004).
+fn srcroot() -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut encoded = encode_uri_path(&cwd.to_string_lossy().replace('\\', "/"));
+    if !encoded.ends_with('/') {
+        encoded.push('/');
+    }
+    let slash = if encoded.starts_with('/') { "" } else { "/" };
+    Some(format!("file://{slash}{encoded}"))
+}
+
 /// A SARIF `artifactLocation`: a relative reference against `%SRCROOT%` (the current
 /// directory), or a `file://` URI for a path outside it; percent-encoded (RFC 3986) either way,
 /// so names with spaces or non-ASCII characters are valid URI references.
@@ -130,15 +173,15 @@ pub fn encode_uri_path(path: &str) -> String {
 }
 
 fn write_sarif_head(out: &mut dyn Write) -> io::Result<()> {
+    let mut head = json!({
+        "tool": {"driver": sarif_driver()},
+        "columnKind": "unicodeCodePoints",
+    });
+    if let Some(root) = srcroot() {
+        head["originalUriBaseIds"] = json!({"%SRCROOT%": {"uri": root}});
+    }
     let mut run_head = Vec::new();
-    escape::write_json(
-        &mut run_head,
-        &json!({
-            "tool": {"driver": sarif_driver()},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-        }),
-    )?;
+    escape::write_json(&mut run_head, &head)?;
     // Open the run object, leaving it to be closed after the results.
     let run_head = run_head.strip_suffix(b"}").unwrap_or(&run_head);
     out.write_all(

@@ -299,12 +299,20 @@ fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
         args.paths
     };
     let mut inputs = kaleyra_wa_linter::discover(&paths, args.stdin_filename.as_deref());
-    if let Some(config) = config {
-        inputs.retain(|input| match input {
-            Input::File { path, .. } => !config.excludes(path),
-            Input::Stdin { .. } | Input::Unreadable { .. } => true,
-        });
-    }
+    // The baseline is not a payload: it is left out wherever it is.
+    let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .filter_map(|path| std::path::absolute(path).ok())
+        .collect();
+    inputs.retain(|input| match input {
+        Input::File { path, .. } => {
+            !config.is_some_and(|config| config.excludes(path))
+                && (baselines.is_empty()
+                    || !std::path::absolute(path).is_ok_and(|path| baselines.contains(&path)))
+        }
+        Input::Stdin { .. } | Input::Unreadable { .. } => true,
+    });
     let format = args
         .format
         .map(Format::from)

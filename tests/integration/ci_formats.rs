@@ -48,11 +48,11 @@ pub(crate) fn check_gitlab(stdout: &str) -> Vec<Value> {
 /// What a JUnit report holds, counted from its elements.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Junit {
-    suites: Vec<String>,
-    tests: usize,
-    failed_cases: usize,
-    failures: Vec<String>,
-    out: Vec<String>,
+    pub(crate) suites: Vec<String>,
+    pub(crate) tests: usize,
+    pub(crate) failed_cases: usize,
+    pub(crate) failures: Vec<String>,
+    pub(crate) out: Vec<String>,
 }
 
 /// Parses a JUnit report with an XML parser and checks each suite's counts against its

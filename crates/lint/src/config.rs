@@ -83,6 +83,10 @@ pub struct Config {
     pub deny_warnings: bool,
     include: Option<GlobSet>,
     exclude: GlobSet,
+    /// The current directory when the file was read, and the file's directory (absolute,
+    /// lexically normalized), which the globs are relative to.
+    cwd: PathBuf,
+    root: PathBuf,
 }
 
 /// What is wrong with a configuration file, and where.
@@ -97,13 +101,26 @@ pub struct ConfigError {
 }
 
 impl fmt::Display for ConfigError {
+    /// `path:line:column: message`, with the file's text quoted in the message shown
+    /// safely: control and other invisible characters as `\u{1b}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", visible(&self.path.display().to_string()))?;
         if let Some((line, column)) = self.place {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", visible(&self.message))
     }
+}
+
+/// `text` with the characters Rust's `Debug` escapes (controls, invisible ones) escaped, and
+/// only those: quotes and backslashes stay as they are.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\'' | '\\' => c.to_string(),
+            c => c.escape_debug().to_string(),
+        })
+        .collect()
 }
 
 impl std::error::Error for ConfigError {}
@@ -153,7 +170,13 @@ impl Config {
             deny_warnings: raw.deny_warnings.unwrap_or(false),
             include: None,
             exclude: GlobSet::empty(),
+            cwd: PathBuf::new(),
+            root: PathBuf::new(),
         };
+        if let Ok(cwd) = std::env::current_dir() {
+            config.root = normalize(&cwd.join(path.parent().unwrap_or(Path::new(""))));
+            config.cwd = cwd;
+        }
         if let Some(format) = raw.format {
             let found = Format::from_name(format.get_ref());
             config.format = Some(found.ok_or_else(|| {
@@ -239,10 +262,8 @@ impl Config {
 
     /// `file` relative to the configuration file's directory, `None` when outside it.
     fn relative(&self, file: &Path) -> Option<PathBuf> {
-        let cwd = std::env::current_dir().ok()?;
-        let root = normalize(&cwd.join(self.path.parent().unwrap_or(Path::new(""))));
-        let file = normalize(&cwd.join(file));
-        file.strip_prefix(&root).ok().map(Path::to_owned)
+        let file = normalize(&self.cwd.join(file));
+        file.strip_prefix(&self.root).ok().map(Path::to_owned)
     }
 }
 
@@ -330,7 +351,7 @@ fn suggest<'a>(given: &str, names: &[&'a str]) -> Option<&'a str> {
         .map(|name| {
             (
                 *name,
-                strsim::jaro_winkler(&given.to_ascii_lowercase(), name),
+                strsim::jaro_winkler(&given.to_ascii_lowercase(), &name.to_ascii_lowercase()),
             )
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
@@ -347,19 +368,17 @@ fn list(names: &[&str]) -> String {
 
 /// `` `key`: unknown format `xml`; did you mean ...? ``
 fn unknown(key: &str, what: &str, given: &str, names: &[&str]) -> String {
-    let given = given.escape_debug();
-    match suggest(&given.to_string(), names) {
+    match suggest(given, names) {
         Some(best) => format!("`{key}`: unknown {what} `{given}`; did you mean `{best}`?"),
         None => format!("`{key}`: unknown {what} `{given}`; one of {}", list(names)),
     }
 }
 
 fn unknown_rule(given: &str, names: &[&str]) -> String {
-    let shown = given.escape_debug();
     match suggest(given, names) {
-        Some(best) => format!("`rules`: unknown rule `{shown}`; did you mean `{best}`?"),
+        Some(best) => format!("`rules`: unknown rule `{given}`; did you mean `{best}`?"),
         None => format!(
-            "`rules`: unknown rule `{shown}`; `kaleyra-wa-lint rules` lists the codes and names"
+            "`rules`: unknown rule `{given}`; `kaleyra-wa-lint rules` lists the codes and names"
         ),
     }
 }

@@ -132,12 +132,13 @@ impl Reporter for Junit<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
         self.start()?;
         let file = relative_to_cwd(&finding.file).into_owned();
-        let mut details = describe(&file, finding);
+        // Lines, each escaped (it holds no line break then), joined by line feeds.
+        let mut details = xml(&describe(&file, finding)).into_owned();
         if !finding.pointer.is_empty() {
-            let _ = write!(details, "\nat {}", finding.pointer);
+            let _ = write!(details, "&#10;at {}", xml(&finding.pointer));
         }
         if let Some(help) = &finding.help {
-            let _ = write!(details, "\nhelp: {help}");
+            let _ = write!(details, "&#10;help: {}", xml(help));
         }
         let case = self.case(&file, finding.record);
         match finding.severity() {
@@ -148,11 +149,11 @@ impl Reporter for Junit<'_> {
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                     finding.rule.code(),
                     xml(&format!("{}: {}", finding.rule.code(), finding.message)),
-                    xml(&details)
+                    details
                 );
             }
             Severity::Warning => {
-                let _ = write!(case.out, "{}&#10;", xml(&format!("warning: {details}")));
+                let _ = write!(case.out, "warning: {details}&#10;");
             }
         }
         Ok(())

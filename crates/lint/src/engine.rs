@@ -86,7 +86,7 @@ pub struct Finding {
     /// The finding's severity: the rule's, or as [`Options::levels`] set it.
     pub severity: Severity,
     /// The hash of the offending text (the bytes of the place), for fingerprints: see
-    /// [`value_hash`](crate::fingerprint::value_hash).
+    /// [`value_hash`].
     pub value_hash: u64,
 }
 

@@ -1,6 +1,7 @@
 //! The lint engine behind `kaleyra-wa-lint`: every problem of every payload file at once,
 //! each placed at `file:line:column` with a stable rule code, rendered for people, machines,
-//! SARIF consumers and GitHub.
+//! SARIF consumers, GitHub, GitLab and JUnit readers; with per-rule levels from a
+//! configuration file ([`config`]) and baselines ([`baseline`]).
 //!
 //! The rules come from the core crate [`kaleyra_wa`]; this crate adds places, not opinions.
 //!

@@ -15,53 +15,14 @@ use kaleyra_wa_linter::{Event, Format, Input, Options, RenderOptions, Reporter, 
 use crate::{FormatArg, LintArgs};
 
 pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
-    let mut inputs = kaleyra_wa_linter::discover(&paths, args.stdin_filename.as_deref());
-    // The baseline is not a payload: it is left out wherever it is.
-    let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
-        .into_iter()
-        .flatten()
-        .filter_map(|path| std::path::absolute(path).ok())
-        .collect();
-    inputs.retain(|input| match input {
-        Input::File { path, .. } => {
-            !config.is_some_and(|config| config.excludes(path))
-                && (baselines.is_empty()
-                    || !std::path::absolute(path).is_ok_and(|path| baselines.contains(&path)))
-        }
-        Input::Stdin { .. } | Input::Unreadable { .. } => true,
-    });
+    let inputs = inputs(&args, config);
     let format = args
         .format
         .map(Format::from)
         .or(config.and_then(|config| config.format))
         .unwrap_or(Format::Human);
     let deny_warnings = args.deny_warnings || config.is_some_and(|config| config.deny_warnings);
-    let defaults = Options::default();
-    let options = Options {
-        // Human output shows excerpts; SARIF gives each result its snippet and context.
-        snippets: [format]
-            .into_iter()
-            .chain(args.output.iter().map(|(format, _)| Format::from(*format)))
-            .any(|format| matches!(format, Format::Human | Format::Sarif)),
-        max_file_size: args
-            .max_file_size
-            .map(|size| size.as_u64())
-            .or(config.and_then(|config| config.max_file_size))
-            .unwrap_or(defaults.max_file_size),
-        max_line_length: args
-            .max_line_length
-            .map(|size| size.as_u64())
-            .or(config.and_then(|config| config.max_line_length))
-            .map_or(defaults.max_line_length, |size| {
-                usize::try_from(size).unwrap_or(usize::MAX)
-            }),
-        levels: config.map(|config| config.levels).unwrap_or_default(),
-    };
+    let options = options(&args, config, format);
     let mut baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(baseline) => baseline,
         Err(error) => {
@@ -69,24 +30,13 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut outputs = vec![(format, stdout_writer(format))];
-    for (format, path) in &args.output {
-        match File::create(path) {
-            Ok(file) => {
-                let out: Box<dyn Write> = Box::new(BufWriter::new(file));
-                let out: Box<dyn Write> = match format {
-                    // A file gets what a pipe gets: no colour.
-                    FormatArg::Human => Box::new(anstream::AutoStream::never(out)),
-                    _ => out,
-                };
-                outputs.push((Format::from(*format), out));
-            }
-            Err(error) => {
-                eprintln!("error: cannot create {}: {error}", path.display());
-                return ExitCode::from(2);
-            }
+    let outputs = match outputs(format, &args.output) {
+        Ok(outputs) => outputs,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
         }
-    }
+    };
     let render_options = RenderOptions { quiet: args.quiet };
     let mut reporter = Tee::new(outputs, render_options);
     let prepares = reporter.prepares();
@@ -160,6 +110,80 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
         }
     }
     exit_status(&summary, deny_warnings)
+}
+
+/// The inputs the paths reach (the current directory when none is given), less the files the configuration excludes and the baselines.
+fn inputs(args: &LintArgs, config: Option<&Config>) -> Vec<Input> {
+    let here = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() {
+        &here[..]
+    } else {
+        &args.paths
+    };
+    let mut inputs = kaleyra_wa_linter::discover(paths, args.stdin_filename.as_deref());
+    // The baseline is not a payload: it is left out wherever it is.
+    let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .filter_map(|path| std::path::absolute(path).ok())
+        .collect();
+    inputs.retain(|input| match input {
+        Input::File { path, .. } => {
+            !config.is_some_and(|config| config.excludes(path))
+                && (baselines.is_empty()
+                    || !std::path::absolute(path).is_ok_and(|path| baselines.contains(&path)))
+        }
+        Input::Stdin { .. } | Input::Unreadable { .. } => true,
+    });
+    inputs
+}
+
+/// The engine's options: flags over the configuration over the defaults.
+fn options(args: &LintArgs, config: Option<&Config>, format: Format) -> Options {
+    let defaults = Options::default();
+    Options {
+        // Human output shows excerpts; SARIF gives each result its snippet and context.
+        snippets: [format]
+            .into_iter()
+            .chain(args.output.iter().map(|(format, _)| Format::from(*format)))
+            .any(|format| matches!(format, Format::Human | Format::Sarif)),
+        max_file_size: args
+            .max_file_size
+            .map(|size| size.as_u64())
+            .or(config.and_then(|config| config.max_file_size))
+            .unwrap_or(defaults.max_file_size),
+        max_line_length: args
+            .max_line_length
+            .map(|size| size.as_u64())
+            .or(config.and_then(|config| config.max_line_length))
+            .map_or(defaults.max_line_length, |size| {
+                usize::try_from(size).unwrap_or(usize::MAX)
+            }),
+        levels: config.map(|config| config.levels).unwrap_or_default(),
+    }
+}
+
+/// A report's format and where it goes.
+type Output = (Format, Box<dyn Write>);
+
+/// Standard output with `format`, and each `--output` file, created.
+fn outputs(format: Format, files: &[(FormatArg, PathBuf)]) -> Result<Vec<Output>, String> {
+    let mut outputs = vec![(format, stdout_writer(format))];
+    for (format, path) in files {
+        match File::create(path) {
+            Ok(file) => {
+                let out: Box<dyn Write> = Box::new(BufWriter::new(file));
+                let out: Box<dyn Write> = match format {
+                    // A file gets what a pipe gets: no colour.
+                    FormatArg::Human => Box::new(anstream::AutoStream::never(out)),
+                    _ => out,
+                };
+                outputs.push((Format::from(*format), out));
+            }
+            Err(error) => return Err(format!("cannot create {}: {error}", path.display())),
+        }
+    }
+    Ok(outputs)
 }
 
 /// Standard output for `format`: styled when it is human and colour is wanted.

@@ -26,6 +26,8 @@ pub(super) struct Junit<'w> {
 /// The input being written: its test cases so far.
 #[derive(Default)]
 struct Suite {
+    /// The input's name, once it has a finding.
+    file: Option<String>,
     cases: String,
     tests: usize,
     failures: usize,
@@ -74,6 +76,7 @@ impl<'w> Junit<'w> {
         if !same {
             self.suite.close_case();
         }
+        self.suite.file.get_or_insert_with(|| file.to_owned());
         self.suite.case.get_or_insert_with(|| Case {
             file: file.to_owned(),
             record,
@@ -224,7 +227,83 @@ impl Reporter for Junit<'_> {
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.start()?;
+        // Findings given without their input's `done` (a caller of `finding` alone): their
+        // suite, with no other requests.
+        if let Some(file) = self.suite.file.clone() {
+            self.done(&file, 0)?;
+        }
         self.out.write_all(b"</testsuites>\n")?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kaleyra_wa::Rule;
+
+    use super::*;
+    use crate::engine::Region;
+
+    fn finding(record: Option<usize>, rule: Rule, message: &str) -> Finding {
+        Finding {
+            file: "a&b.jsonl".to_owned(),
+            record,
+            region: record.map(|line| Region {
+                line,
+                column: 3,
+                end_line: line,
+                end_column: 5,
+            }),
+            pointer: "/messaging_object/to".to_owned(),
+            rule,
+            message: message.to_owned(),
+            help: None,
+            snippet: None,
+            severity: rule.severity(),
+            value_hash: 0,
+        }
+    }
+
+    fn render(findings: &[Finding], done: Option<usize>) -> String {
+        let mut out = Vec::new();
+        {
+            let mut junit = Junit::new(Box::new(&mut out));
+            for finding in findings {
+                junit.finding(finding).unwrap();
+            }
+            if let Some(records) = done {
+                junit.done("a&b.jsonl", records).unwrap();
+            }
+            junit.finish(&Summary::default()).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_suite_per_input_a_case_per_record() {
+        let findings = [
+            finding(Some(2), Rule::Phone, "bad <to>\n::error"),
+            finding(Some(2), Rule::UnknownWaSource, "odd"),
+            finding(Some(5), Rule::Phone, "bad"),
+        ];
+        let xml = render(&findings, Some(4));
+        assert!(xml.contains(
+            "<testsuite name=\"a&amp;b.jsonl\" tests=\"3\" failures=\"2\" errors=\"0\" skipped=\"0\">"
+        ));
+        assert!(xml.contains("<testcase name=\"line 2\" classname=\"a&amp;b.jsonl\">"));
+        assert!(xml.contains("message=\"KWA009: bad &lt;to&gt;\\u{a}::error\""));
+        assert!(xml.contains("<system-out>warning: a&amp;b.jsonl:2:3: KWA101"));
+        assert!(xml.contains("<testcase name=\"2 other records without findings\""));
+        assert!(xml.ends_with("</testsuite>\n</testsuites>\n"));
+        // Without `done`, `finish` still writes the suite.
+        assert_eq!(
+            render(&findings, None).matches("<failure ").count(),
+            2,
+            "{xml}"
+        );
+        assert_eq!(
+            render(&[], None),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kaleyra-wa-lint\">\n</testsuites>\n"
+        );
     }
 }

@@ -824,7 +824,7 @@ pub fn lint_document(
 ) -> Document {
     // A panic in the checks (none is known; the fuzz targets look for them) costs this
     // document its findings, not the run: it is reported as an internal error.
-    let found = match std::panic::catch_unwind(|| check_document(bytes)) {
+    let mut found = match std::panic::catch_unwind(|| check_document(bytes)) {
         Ok(found) => found,
         Err(_) => {
             return Document {
@@ -848,10 +848,7 @@ pub fn lint_document(
         }
     };
     // Findings of rules that are off are dropped before the caps count.
-    let found: Vec<DocFinding> = found
-        .into_iter()
-        .filter(|doc| options.levels.severity(doc.rule).is_some())
-        .collect();
+    found.retain(|doc| options.levels.severity(doc.rule).is_some());
     if found.is_empty() {
         return Document::default();
     }

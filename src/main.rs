@@ -157,12 +157,16 @@ fn main() -> ExitCode {
             };
         }
     };
-    let config = match load_config(cli.config.as_deref(), cli.no_config) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
+    // `explain` needs no configuration: a broken one does not stop it.
+    let config = match &cli.command {
+        Some(Command::Explain { .. }) => None,
+        Some(Command::Rules) | None => match load_config(cli.config.as_deref(), cli.no_config) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        },
     };
     let result = match cli.command {
         Some(Command::Rules) => {

@@ -299,6 +299,10 @@ fn every_configuration_error_names_the_key_and_the_place() {
             );
         }
     }
+    // `explain` reads no configuration.
+    let dir = tree(&[(".git/HEAD", b""), ("kaleyra-wa-lint.toml", b"zzz = 1\n")]);
+    let explain = run_in(dir.path(), &["explain", "KWA009"], None);
+    assert_eq!(explain.code, Some(0), "{explain:?}");
     // A --config file that does not exist.
     let dir = tree(&[("a.json", VALID.as_bytes())]);
     let missing = run_in(dir.path(), &["--config", "nope.toml", "."], None);

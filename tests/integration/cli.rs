@@ -454,6 +454,12 @@ pub(crate) fn check_sarif(stdout: &str) -> Value {
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
+    // SARIF1004: a top-level base is an absolute URI (the current directory), ending in `/`.
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "%SRCROOT% is {base}"
+    );
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "kaleyra-wa-lint");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));

@@ -120,11 +120,17 @@ fn add_snippets(physical: &mut serde_json::Value, region: &Region, snippet: &Sni
     if whole_place {
         physical["region"]["snippet"] = json!({"text": text});
     }
-    if !snippet.text.starts_with(CUT) && !snippet.text.ends_with(CUT) {
-        let lines = snippet.text.matches('\n').count();
+    // The context is whole lines; SARIF wants it a proper superset of the region (SARIF1008).
+    let end_line = snippet.line_start + snippet.text.matches('\n').count();
+    let last_line = snippet.text.rsplit('\n').next().unwrap_or_default();
+    let contains = snippet.line_start <= region.line && region.end_line <= end_line;
+    let larger = end_line - snippet.line_start > region.end_line - region.line
+        || region.column > 1
+        || region.end_column <= last_line.chars().count();
+    if contains && larger && !snippet.text.starts_with(CUT) && !snippet.text.ends_with(CUT) {
         physical["contextRegion"] = json!({
             "startLine": snippet.line_start,
-            "endLine": snippet.line_start + lines,
+            "endLine": end_line,
             "snippet": {"text": snippet.text},
         });
     }

@@ -455,7 +455,9 @@ pub(crate) fn check_sarif(stdout: &str) -> Value {
     let run = &runs[0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     // SARIF1004: a top-level base is an absolute URI (the current directory), ending in `/`.
-    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
     assert!(
         base.starts_with("file:///") && base.ends_with('/'),
         "%SRCROOT% is {base}"

@@ -66,6 +66,15 @@ impl<'w> Junit<'w> {
         Ok(())
     }
 
+    /// Writes the suite of another input than `file` that was not `done` (a caller of
+    /// `finding` alone), with no other requests.
+    fn switch(&mut self, file: &str) -> io::Result<()> {
+        match self.suite.file.clone() {
+            Some(open) if open != file => self.done(&open, 0),
+            _ => Ok(()),
+        }
+    }
+
     /// The open test case for `file`'s `record`, closing another one.
     fn case(&mut self, file: &str, record: Option<usize>) -> &mut Case {
         let same = self
@@ -143,6 +152,7 @@ impl Reporter for Junit<'_> {
         if let Some(help) = &finding.help {
             let _ = write!(details, "&#10;help: {}", xml(help));
         }
+        self.switch(&file)?;
         let case = self.case(&file, finding.record);
         match finding.severity() {
             Severity::Error => {
@@ -166,6 +176,7 @@ impl Reporter for Junit<'_> {
         self.start()?;
         let file = relative_to_cwd(&omitted.file).into_owned();
         let line = format!("note: {}", omitted_line(&file, omitted));
+        self.switch(&file)?;
         let case = self.case(&file, omitted.record);
         if omitted.errors > 0 {
             case.failed = true;
@@ -295,12 +306,16 @@ mod tests {
         assert!(xml.contains("<system-out>warning: a&amp;b.jsonl:2:3: KWA101"));
         assert!(xml.contains("<testcase name=\"2 other records without findings\""));
         assert!(xml.ends_with("</testsuite>\n</testsuites>\n"));
-        // Without `done`, `finish` still writes the suite.
+        // Without `done`, each input still has its suite.
+        let mut other = finding(None, Rule::Phone, "bad");
+        other.file = "b.json".to_owned();
+        let without = render(&[findings[0].clone(), other, findings[2].clone()], None);
+        assert_eq!(without.matches("<failure ").count(), 3, "{without}");
         assert_eq!(
-            render(&findings, None).matches("<failure ").count(),
-            2,
-            "{xml}"
+            without.matches("<testsuite name=\"a&amp;b.jsonl\"").count(),
+            2
         );
+        assert!(without.contains("<testsuite name=\"b.json\" tests=\"1\" failures=\"1\""));
         assert_eq!(
             render(&[], None),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kaleyra-wa-lint\">\n</testsuites>\n"

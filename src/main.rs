@@ -2,14 +2,17 @@
 //!
 //! Thin glue: arguments in, [`kaleyra_wa_linter`] does the work, exit status out.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bytesize::ByteSize;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaleyra_wa::Rule;
-use kaleyra_wa_linter::{Format, Options, RenderOptions, Summary};
+use kaleyra_wa_linter::Format;
+use kaleyra_wa_linter::config::{self, Config};
+
+mod run;
 
 /// Lint Kaleyra WhatsApp "Send Single-Product Message" payloads: JSON files (one request
 /// each) and JSON Lines files (one request per line). Every problem at once, with
@@ -28,11 +31,19 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     lint: LintArgs,
+    /// The configuration file to use, instead of the kaleyra-wa-lint.toml found from the
+    /// current directory upward (stopping at the repository's root).
+    #[arg(long, value_name = "PATH", global = true, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long, global = true)]
+    no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List every rule: code, severity, name, summary.
+    /// List every rule: code, effective severity (after the configuration file), name,
+    /// summary.
     Rules,
     /// Explain a rule, with a bad and a good example.
     Explain {
@@ -49,12 +60,23 @@ struct LintArgs {
     /// named like a subcommand is written ./rules or -- rules.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
+    /// Output format on standard output [default: the configuration's `format`, else human]
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Also write FORMAT to the file PATH, from the same run (repeatable): e.g.
+    /// --output junit=report.xml --output gitlab=gl-code-quality.json.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    output: Vec<(FormatArg, PathBuf)>,
     /// Exit with status 1 when there are warnings, too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Report only findings that are not in this baseline file (the exit status follows
+    /// them alone), and note its entries that no longer occur.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record this run's findings in FILE, for --baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Print errors only: no warnings, no summary (human and github formats).
     #[arg(short, long)]
     quiet: bool,
@@ -63,13 +85,25 @@ struct LintArgs {
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
     /// JSON files larger than this are reported (KWA012) and not checked. Accepts units:
-    /// 512KiB, 10MiB, 1GB.
-    #[arg(long, value_name = "SIZE", default_value = "10MiB")]
-    max_file_size: ByteSize,
+    /// 512KiB, 10MiB, 1GB [default: 10MiB]
+    #[arg(long, value_name = "SIZE")]
+    max_file_size: Option<ByteSize>,
     /// JSON Lines lines longer than this are reported (KWA012) and skipped; the lines after
-    /// them are checked.
-    #[arg(long, value_name = "SIZE", default_value = "10MiB")]
-    max_line_length: ByteSize,
+    /// them are checked [default: 10MiB]
+    #[arg(long, value_name = "SIZE")]
+    max_line_length: Option<ByteSize>,
+}
+
+/// `FORMAT=PATH` of `--output`.
+fn parse_output(text: &str) -> Result<(FormatArg, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or("expected FORMAT=PATH, e.g. junit=report.xml")?;
+    let format = FormatArg::from_str(format, false)?;
+    if path.is_empty() {
+        return Err("the PATH after `=` is empty".to_owned());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -82,6 +116,10 @@ enum FormatArg {
     Sarif,
     /// GitHub Actions workflow commands
     Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML (Jenkins, GitLab, Azure DevOps, CircleCI)
+    Junit,
 }
 
 impl From<FormatArg> for Format {
@@ -91,6 +129,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
+            FormatArg::Gitlab => Format::Gitlab,
+            FormatArg::Junit => Format::Junit,
         }
     }
 }
@@ -117,10 +157,21 @@ fn main() -> ExitCode {
             };
         }
     };
+    // `explain` needs no configuration: a broken one does not stop it.
+    let config = match &cli.command {
+        Some(Command::Explain { .. }) => None,
+        Some(Command::Rules) | None => match load_config(cli.config.as_deref(), cli.no_config) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let result = match cli.command {
         Some(Command::Rules) => {
             note_shadowed_path("rules");
-            print_rules()
+            print_rules(config.as_ref())
         }
         Some(Command::Explain { code }) => {
             note_shadowed_path("explain");
@@ -135,7 +186,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        None => return lint(cli.lint),
+        None => return run::lint(cli.lint, config.as_ref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -191,16 +242,50 @@ fn stdout_closed() -> bool {
     false
 }
 
-fn print_rules() -> io::Result<()> {
+/// The configuration of the run: the file `--config` names, else the one found from the
+/// current directory upward; none with `--no-config`.
+fn load_config(path: Option<&Path>, no_config: bool) -> Result<Option<Config>, String> {
+    if no_config {
+        return Ok(None);
+    }
+    let path = match path {
+        Some(path) => path.to_owned(),
+        None => {
+            let cwd = std::env::current_dir()
+                .map_err(|error| format!("cannot read the current directory: {error}"))?;
+            match config::find(&cwd) {
+                // Named relative to the current directory when it is there.
+                Some(found) => found
+                    .strip_prefix(&cwd)
+                    .map_or_else(|_| found.clone(), Path::to_owned),
+                None => return Ok(None),
+            }
+        }
+    };
+    Config::load(&path)
+        .map(Some)
+        .map_err(|error| error.to_string())
+}
+
+fn print_rules(config: Option<&Config>) -> io::Result<()> {
+    let levels = config.map(|config| config.levels).unwrap_or_default();
     let mut text = String::new();
     for rule in Rule::ALL {
         text.push_str(&format!(
-            "{}  {:<7}  {:<20}  {}\n",
+            "{}  {:<7}  {:<20}  {}",
             rule.code(),
-            rule.severity().as_str(),
+            levels.get(*rule),
             rule.name(),
             rule.summary()
         ));
+        if let (Some(config), Some(_)) = (config, levels.changed(*rule)) {
+            text.push_str(&format!(
+                " [{}; by default {}]",
+                config.path.display(),
+                rule.severity()
+            ));
+        }
+        text.push('\n');
     }
     write_stdout(&text)
 }
@@ -209,71 +294,4 @@ fn write_stdout(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
-}
-
-fn lint(args: LintArgs) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
-    let inputs = kaleyra_wa_linter::discover(&paths, args.stdin_filename.as_deref());
-    let format = Format::from(args.format);
-    let stdout = io::stdout();
-    let color = anstream::AutoStream::choice(&stdout);
-    let out: Box<dyn Write> = if format != Format::Human {
-        // Machine formats are never styled, and their untrusted text is escaped: nothing to
-        // strip.
-        Box::new(BufWriter::new(stdout.lock()))
-    } else if color == anstream::ColorChoice::Never {
-        // Stripping writes each piece between escape codes on its own: buffer below it, or
-        // every piece is a system call (stdout flushes at each newline).
-        let buffered: Box<dyn Write> = Box::new(BufWriter::new(stdout.lock()));
-        Box::new(anstream::AutoStream::never(buffered))
-    } else {
-        Box::new(BufWriter::new(anstream::AutoStream::new(
-            stdout.lock(),
-            color,
-        )))
-    };
-    let render_options = RenderOptions { quiet: args.quiet };
-    let mut reporter = kaleyra_wa_linter::reporter(format, out, render_options);
-    let options = Options {
-        snippets: format == Format::Human,
-        max_file_size: args.max_file_size.as_u64(),
-        max_line_length: usize::try_from(args.max_line_length.as_u64()).unwrap_or(usize::MAX),
-    };
-    let (summary, error) =
-        // Findings are rendered on the threads that lint them; the reporter only writes.
-        match kaleyra_wa_linter::run_prepared(
-            &inputs,
-            options,
-            &|finding| kaleyra_wa_linter::prepare(format, render_options, finding),
-            &mut |event| reporter.event(event),
-        ) {
-            Ok(summary) => (summary, reporter.finish(&summary).err()),
-            Err(stopped) => (stopped.summary, Some(stopped.error)),
-        };
-    match error {
-        None => exit_status(&summary, args.deny_warnings),
-        // The reader went away (`| head`): stop at once, quietly; the status tells what was
-        // found until then.
-        Some(error) if error.kind() == io::ErrorKind::BrokenPipe => {
-            exit_status(&summary, args.deny_warnings)
-        }
-        Some(error) => {
-            eprintln!("error: cannot write the report: {error}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn exit_status(summary: &Summary, deny_warnings: bool) -> ExitCode {
-    if summary.unreadable > 0 {
-        ExitCode::from(2)
-    } else if summary.errors > summary.unreadable || (deny_warnings && summary.warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
 }

@@ -303,8 +303,8 @@ pub fn lint_as_json_lines(name: &str, bytes: &[u8], options: Options) -> Vec<Fin
 }
 
 /// Renders `findings` in every format (GitHub also in quiet mode), asserting that nothing panics, that
-/// JSON and SARIF output parse as JSON with one entry per finding, and that GitHub output is
-/// one workflow command per line.
+/// JSON, SARIF and GitLab output parse as JSON with one entry per finding, that GitHub output
+/// is one workflow command per line, and that JUnit holds only what XML 1.0 can carry.
 pub fn render_all(findings: &[Finding]) {
     let mut summary = Summary {
         files: 1,
@@ -383,4 +383,32 @@ pub fn render_all(findings: &[Finding]) {
     for (result, finding) in results.iter().zip(findings) {
         assert_eq!(result["ruleId"], finding.rule.code());
     }
+
+    let gitlab = render(Format::Gitlab, false);
+    let gitlab: serde_json::Value = serde_json::from_slice(&gitlab).unwrap_or_else(|e| {
+        panic!(
+            "GitLab output does not parse ({e}): {}",
+            String::from_utf8_lossy(&gitlab)
+        )
+    });
+    let issues = gitlab.as_array().expect("an array of issues");
+    assert_eq!(issues.len(), findings.len());
+    for (issue, finding) in issues.iter().zip(findings) {
+        assert_eq!(issue["check_name"], finding.rule.code());
+    }
+
+    // JUnit: only characters XML 1.0 allows, line feeds only between elements, one
+    // `<failure` per error.
+    let junit = String::from_utf8(render(Format::Junit, false)).expect("JUnit output is UTF-8");
+    assert!(
+        !junit.contains(|c: char| (c.is_control() && c != '\n')
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'),
+        "a character XML 1.0 cannot carry: {junit:?}"
+    );
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .count();
+    assert_eq!(junit.matches("<failure ").count(), errors, "{junit}");
 }

@@ -454,6 +454,14 @@ pub(crate) fn check_sarif(stdout: &str) -> Value {
     assert_eq!(runs.len(), 1);
     let run = &runs[0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
+    // SARIF1004: a top-level base is an absolute URI (the current directory), ending in `/`.
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "%SRCROOT% is {base}"
+    );
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "kaleyra-wa-lint");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
@@ -488,10 +496,22 @@ pub(crate) fn check_sarif(stdout: &str) -> Value {
         assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         if code != Rule::Unreadable {
             let region = &physical["region"];
+            let mut members = keys(region);
+            // The offending text, when the excerpt holds it whole.
+            if members.remove("snippet") {
+                assert!(region["snippet"]["text"].is_string(), "{region}");
+            }
             assert_eq!(
-                keys(region),
+                members,
                 set(&["startLine", "startColumn", "endLine", "endColumn"])
             );
+            // The lines around it, when they are not cut.
+            let context = &physical["contextRegion"];
+            if !context.is_null() {
+                assert!(context["startLine"].as_u64() <= region["startLine"].as_u64());
+                assert!(context["endLine"].as_u64() >= region["endLine"].as_u64());
+                assert!(context["snippet"]["text"].is_string(), "{context}");
+            }
         }
     }
     log

@@ -1,15 +1,16 @@
 //! Output injection (issue 10, defect 3): hostile text from a payload key, a payload value, a
 //! file name, or raw in the source, reaches no output format as it is. For each class of
 //! hostile text, each source and each format (human with colour off and on, JSON, SARIF,
-//! GitHub): the raw output holds none of the hidden characters, GitHub output has exactly one
-//! line per finding, JSON and SARIF decode back to the original text, and human columns and
-//! carets are right.
+//! GitHub, GitLab, JUnit): the raw output holds none of the hidden characters, GitHub output
+//! has exactly one line per finding, JSON, SARIF and GitLab decode back to the original text,
+//! JUnit is well-formed XML, and human columns and carets are right.
 
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
+use crate::ci_formats::{check_gitlab, check_junit};
 use crate::cli::{ERROR, VALID, check_sarif, command, parse_command, run_in, tree};
 
 /// The classes of hostile text.
@@ -191,6 +192,27 @@ fn check_class(dir: &Path, name: &str, text: &str, files: &[(String, String)]) {
         let shown = |s: &str| visible(s).replace("\\u{a}", "\n").replace("\\u{d}", "\r");
         assert_eq!(properties["file"], shown(finding["file"].as_str().unwrap()));
         assert!(message.starts_with(&shown(finding["message"].as_str().unwrap())));
+    }
+
+    let gitlab = run_in(dir, &["--format", "gitlab", "."], None);
+    assert_clean(&gitlab.stdout, &format!("{name}, gitlab"));
+    let issues = check_gitlab(&gitlab.stdout);
+    assert_eq!(issues.len(), findings.len(), "{name}, gitlab");
+    for (issue, finding) in issues.iter().zip(findings) {
+        assert_eq!(issue["location"]["path"], finding["file"]);
+        let description = issue["description"].as_str().unwrap();
+        assert!(description.contains(finding["message"].as_str().unwrap()));
+    }
+
+    let junit = run_in(dir, &["--format", "junit", "."], None);
+    assert_clean(&junit.stdout, &format!("{name}, junit"));
+    let parsed = check_junit(&junit.stdout);
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(parsed.failures.len(), errors, "{name}, junit");
+    // Each line of a failure's text is one of ours: a payload's line break is escaped.
+    for failure in &parsed.failures {
+        assert_clean(failure, &format!("{name}, junit"));
+        assert!(failure.lines().count() <= 3, "{name}, junit: {failure:?}");
     }
 
     for colour in [false, true] {

@@ -1,7 +1,10 @@
 //! The one integration test binary (ripgrep style): every test that crosses crate
 //! boundaries or runs the built binary lives in a module here.
+mod baseline;
 mod boundaries;
+mod ci_formats;
 mod cli;
+mod config;
 mod decisions;
 mod differential;
 mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`

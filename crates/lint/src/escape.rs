@@ -143,6 +143,26 @@ pub(crate) fn github_property(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// XML (JUnit), a text node or an attribute value: the five markup characters as entity
+/// references, every hidden character as `\u{1b}` (line breaks too: the text stays one
+/// line, as in the human format), as are U+FFFE and U+FFFF, which XML 1.0 cannot carry. The
+/// result is well-formed wherever text or a quoted attribute value may stand, whatever `text`
+/// holds (`]]>` included: `>` is escaped).
+pub(crate) fn xml(text: &str) -> Cow<'_, str> {
+    rewrite(
+        text,
+        |c| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}') || is_hidden(c),
+        |c, out| match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.extend(c.escape_unicode()),
+        },
+    )
+}
+
 /// JSON and SARIF: writes `value` as compact JSON in which every hidden character is a
 /// `\uXXXX` escape (`serde_json` escapes C0 only), so the raw report is safe to print, and
 /// decodes to exactly the same strings.
@@ -210,6 +230,15 @@ mod tests {
         assert_eq!(
             github_data("k\n::error file=x::y\u{202e}"),
             r"k%0A::error file=x::y\u{202e}"
+        );
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_what_xml_cannot_carry() {
+        assert_eq!(xml("plain"), "plain");
+        assert_eq!(
+            xml("<a b=\"c\" d='e'>&]]>\0\u{1b}\t\n\r\u{202e}\u{fffe}é"),
+            "&lt;a b=&quot;c&quot; d=&apos;e&apos;&gt;&amp;]]&gt;\\u{0}\\u{1b}\\u{9}\\u{a}\\u{d}\\u{202e}\\u{fffe}é"
         );
     }
 
@@ -303,6 +332,20 @@ mod tests {
                 if !text.contains(|c| c != '\n' && c != '\r' && is_hidden(c)) {
                     prop_assert_eq!(unpercent(&data), text.as_str());
                     prop_assert_eq!(unpercent(&property), text.as_str());
+                }
+            }
+
+            #[test]
+            fn xml_holds_no_markup_and_nothing_hidden(text in text()) {
+                let escaped = xml(&text);
+                let markup = |c| is_hidden(c) || matches!(c, '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}');
+                prop_assert!(!escaped.contains(markup));
+                // Every `&` starts one of the references written.
+                for (at, _) in escaped.match_indices('&') {
+                    let rest = &escaped[at..];
+                    prop_assert!(["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                        .iter()
+                        .any(|reference| rest.starts_with(reference)));
                 }
             }
 

@@ -1,6 +1,7 @@
 //! The lint engine behind `kaleyra-wa-lint`: every problem of every payload file at once,
 //! each placed at `file:line:column` with a stable rule code, rendered for people, machines,
-//! SARIF consumers and GitHub.
+//! SARIF consumers, GitHub, GitLab and JUnit readers; with per-rule levels from a
+//! configuration file ([`config`]) and baselines ([`baseline`]).
 //!
 //! The rules come from the core crate [`kaleyra_wa`]; this crate adds places, not opinions.
 //!
@@ -20,10 +21,14 @@
 
 #![warn(missing_docs)]
 
+pub mod baseline;
 pub mod check;
+pub mod config;
 mod distinct;
 pub mod engine;
 mod escape;
+pub mod fingerprint;
+pub mod levels;
 pub mod locate;
 pub mod render;
 
@@ -31,4 +36,5 @@ pub use engine::{
     Document, Event, Finding, Input, InputFormat, MAX_PER_MEMBER, MAX_SHOWN, Omitted, Options,
     Region, Snippet, Summary, discover, lint_document, run, run_prepared,
 };
-pub use render::{Format, Prepared, RenderOptions, Reporter, prepare, reporter};
+pub use levels::{Level, Levels};
+pub use render::{Format, Prepared, RenderOptions, Reporter, Tee, prepare, reporter};

@@ -7,6 +7,7 @@ use std::ops::Range;
 use kaleyra_wa::{Rule, Severity};
 
 use crate::check::{DocFinding, check_document};
+use crate::fingerprint::value_hash;
 use crate::locate::LineIndex;
 
 use super::finding::whole_input;
@@ -64,7 +65,7 @@ fn lint_checked(
 ) -> Document {
     // A panic in the checks (none is known; the fuzz targets look for them) costs this
     // document its findings, not the run: it is reported as an internal error.
-    let found = match std::panic::catch_unwind(|| check(bytes)) {
+    let mut found = match std::panic::catch_unwind(|| check(bytes)) {
         Ok(found) => found,
         Err(_) => {
             return Document {
@@ -87,6 +88,8 @@ fn lint_checked(
             };
         }
     };
+    // Findings of rules that are off are dropped before the caps count.
+    found.retain(|doc| options.levels.severity(doc.rule).is_some());
     if found.is_empty() {
         return Document::default();
     }
@@ -105,9 +108,10 @@ fn lint_checked(
                 .findings
                 .push(place(name, record, bytes, first_line, &index, doc, options));
         } else {
-            match doc.rule.severity() {
-                Severity::Error => omitted.errors += 1,
-                Severity::Warning => omitted.warnings += 1,
+            match options.levels.severity(doc.rule) {
+                Some(Severity::Error) => omitted.errors += 1,
+                Some(Severity::Warning) => omitted.warnings += 1,
+                None => {}
             }
         }
     }
@@ -159,6 +163,11 @@ fn place(
     let snippet = options
         .snippets
         .then(|| snippet(bytes, index, &doc.span, doc.related.as_ref(), first_line));
+    let severity = options
+        .levels
+        .severity(doc.rule)
+        .unwrap_or(doc.rule.severity());
+    let value = value_hash(bytes.get(doc.span.clone()).unwrap_or_default());
     Finding {
         file: name.to_owned(),
         record,
@@ -180,6 +189,8 @@ fn place(
         message,
         help: doc.help,
         snippet,
+        severity,
+        value_hash: value,
     }
 }
 

@@ -5,6 +5,7 @@ use std::ops::Range;
 use kaleyra_wa::{Rule, Severity};
 
 use super::Omitted;
+use crate::fingerprint::value_hash;
 
 /// One finding, placed in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,12 +27,19 @@ pub struct Finding {
     pub help: Option<String>,
     /// The source lines around the place, for human output (when asked for).
     pub snippet: Option<Snippet>,
+    /// The finding's severity: the rule's, or as [`Options::levels`](super::Options::levels)
+    /// set it.
+    pub severity: Severity,
+    /// The hash of the offending text (the bytes of the place), for fingerprints: see
+    /// [`value_hash`].
+    pub value_hash: u64,
 }
 
 impl Finding {
-    /// The rule's severity.
+    /// The finding's severity: the rule's, or as [`Options::levels`](super::Options::levels)
+    /// set it.
     pub fn severity(&self) -> Severity {
-        self.rule.severity()
+        self.severity
     }
 }
 
@@ -95,18 +103,26 @@ impl Summary {
                 self.warnings += omitted.warnings;
                 self.omitted += omitted.errors + omitted.warnings;
             }
+            Event::Done { .. } => {}
         }
     }
 }
 
-/// What a run reports, in order: findings, and after a document's findings, what it did not
-/// show of that document.
+/// What a run reports, in order: findings, after a document's findings what it did not show
+/// of that document, and after each input's findings that it is done.
 #[derive(Debug)]
 pub enum Event<'a, T = ()> {
     /// A finding, with what the run's `prepare` made of it.
     Finding(&'a Finding, T),
     /// Findings of one document counted but not shown.
     Omitted(&'a Omitted),
+    /// An input is done: all its findings have been emitted.
+    Done {
+        /// The input's name, as its findings carry it.
+        file: &'a str,
+        /// How many requests (documents or JSON Lines records) it held.
+        records: usize,
+    },
 }
 
 pub(super) fn too_large(name: &str, limit: u64) -> Finding {
@@ -169,5 +185,7 @@ pub(super) fn whole_input(name: &str, rule: Rule, message: String) -> Finding {
         message,
         help: None,
         snippet: None,
+        severity: rule.severity(),
+        value_hash: value_hash(b""),
     }
 }

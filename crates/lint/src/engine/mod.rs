@@ -10,6 +10,8 @@ use std::io;
 
 use rayon::prelude::*;
 
+use crate::levels::Levels;
+
 use finding::unreadable;
 use read::{lint_json, lint_streamed};
 
@@ -30,6 +32,9 @@ pub struct Options {
     /// without being held in memory: it gets one [`Rule::Limit`](kaleyra_wa::Rule::Limit) finding and the lines after
     /// it are checked. Default [`DEFAULT_MAX_LINE_LENGTH`].
     pub max_line_length: usize,
+    /// Each rule's level: findings of a rule that is off are neither reported nor counted,
+    /// the others have its severity. Default: each rule's own.
+    pub levels: Levels,
 }
 
 /// Default [`Options::max_file_size`]: 10 MiB, over a thousand times a large request.
@@ -43,6 +48,7 @@ impl Default for Options {
             snippets: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_line_length: DEFAULT_MAX_LINE_LENGTH,
+            levels: Levels::default(),
         }
     }
 }
@@ -187,10 +193,18 @@ fn run_counting<T: Send>(
             }
             for (input, result) in batch.iter().zip(results) {
                 summary.files += 1;
+                let records = summary.records;
                 match result {
                     Some(linted) => linted.emit(summary, emit)?,
                     None => lint_streamed(input, options, prepare, summary, emit)?,
                 }
+                let file = match input {
+                    Input::File { name, .. }
+                    | Input::Stdin { name, .. }
+                    | Input::Unreadable { name, .. } => name,
+                };
+                let records = summary.records - records;
+                emit(Event::Done { file, records })?;
             }
             Ok::<(), io::Error>(())
         })?;

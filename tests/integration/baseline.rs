@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::cli::{ERROR, Run, VALID, WARNING, run_in, tree};
+use crate::util::{ERROR, Run, VALID, WARNING, run_in, tree};
 
 fn pretty(text: &str) -> String {
     let value: Value = serde_json::from_str(text).unwrap();

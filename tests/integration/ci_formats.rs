@@ -1,103 +1,11 @@
 //! The CI formats of issue 14: GitLab Code Quality and JUnit XML, checked structurally
 //! against the JSON report of the same run, and several outputs from one run.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use kaleyra_wa::Rule;
 use serde_json::Value;
 
-use crate::cli::{ERROR, VALID, WARNING, root, run, run_in, tree};
-
-/// Parses a GitLab Code Quality report and checks every member GitLab requires: returns
-/// the issues.
-pub(crate) fn check_gitlab(stdout: &str) -> Vec<Value> {
-    let report: Value = serde_json::from_str(stdout).expect("the report is one JSON value");
-    let issues = report.as_array().expect("a JSON array of issues").clone();
-    let mut fingerprints = BTreeSet::new();
-    for issue in &issues {
-        let text = |member: &str| issue[member].as_str().unwrap_or_default().to_owned();
-        assert!(!text("description").is_empty(), "{issue}");
-        assert!(Rule::from_code(&text("check_name")).is_some(), "{issue}");
-        let fingerprint = text("fingerprint");
-        assert!(
-            fingerprint.len() == 64 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{issue}"
-        );
-        assert!(
-            fingerprints.insert(fingerprint),
-            "fingerprints are unique: {issue}"
-        );
-        assert!(
-            ["info", "minor", "major", "critical", "blocker"].contains(&text("severity").as_str()),
-            "{issue}"
-        );
-        let path = issue["location"]["path"].as_str().expect("location.path");
-        assert!(
-            !path.is_empty() && !path.starts_with('/') && !path.starts_with("./"),
-            "a repository-relative path: {issue}"
-        );
-        assert!(
-            issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1,
-            "location.lines.begin: {issue}"
-        );
-    }
-    issues
-}
-
-/// What a JUnit report holds, counted from its elements.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Junit {
-    pub(crate) suites: Vec<String>,
-    pub(crate) tests: usize,
-    pub(crate) failed_cases: usize,
-    pub(crate) failures: Vec<String>,
-    pub(crate) out: Vec<String>,
-}
-
-/// Parses a JUnit report with an XML parser and checks each suite's counts against its
-/// test cases.
-pub(crate) fn check_junit(stdout: &str) -> Junit {
-    let document = roxmltree::Document::parse(stdout)
-        .unwrap_or_else(|error| panic!("well-formed XML ({error}):\n{stdout}"));
-    let root = document.root_element();
-    assert_eq!(root.tag_name().name(), "testsuites");
-    let mut junit = Junit::default();
-    for suite in root.children().filter(|n| n.is_element()) {
-        assert_eq!(suite.tag_name().name(), "testsuite");
-        let attribute = |name: &str| suite.attribute(name).unwrap().parse::<usize>().unwrap();
-        let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
-        assert!(cases.iter().all(|c| c.tag_name().name() == "testcase"));
-        let failed = cases
-            .iter()
-            .filter(|c| c.children().any(|n| n.has_tag_name("failure")))
-            .count();
-        assert_eq!(attribute("tests"), cases.len(), "tests of {suite:?}");
-        assert_eq!(attribute("failures"), failed, "failures of {suite:?}");
-        junit
-            .suites
-            .push(suite.attribute("name").unwrap().to_owned());
-        junit.tests += cases.len();
-        junit.failed_cases += failed;
-        for case in cases {
-            assert!(case.attribute("name").is_some_and(|n| !n.is_empty()));
-            assert!(case.attribute("classname").is_some());
-            for child in case.children().filter(|n| n.is_element()) {
-                let text = child.text().unwrap_or_default().to_owned();
-                match child.tag_name().name() {
-                    "failure" => {
-                        assert!(child.attribute("message").is_some());
-                        assert!(child.attribute("type").is_some());
-                        junit.failures.push(text);
-                    }
-                    "system-out" => junit.out.push(text),
-                    other => panic!("unexpected <{other}>"),
-                }
-            }
-        }
-    }
-    junit
-}
+use crate::util::{ERROR, VALID, WARNING, check_gitlab, check_junit, root, run, run_in, tree};
 
 fn json_report(dir: &Path, args: &[&str]) -> Value {
     let mut all = vec!["--format", "json"];

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::cli::{ERROR, Run, VALID, WARNING, run_in, tree};
+use crate::util::{ERROR, Run, VALID, WARNING, run_in, tree};
 
 /// The JSON report of a run (the severities may be the configuration's, so the contract's
 /// check that each is the rule's own does not apply).

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::cli::{ERROR, Run, VALID, places, run_in, tree};
+use crate::util::{ERROR, Run, VALID, places, run_in, tree};
 
 /// One finding, as compared here: file, record, line, column, end column, code, pointer.
 type Place = (String, Option<u64>, u64, u64, u64, String, String);
@@ -472,7 +472,7 @@ fn a_symbolic_link_loop_is_unreadable_and_the_rest_is_linted() {
 /// contract (checked by `report()`: every place is at least one column wide, and so on).
 #[test]
 fn fuzz_regressions() {
-    let root = crate::cli::root().join("fuzz/regressions");
+    let root = crate::util::root().join("fuzz/regressions");
     let mut files = Vec::new();
     for target in std::fs::read_dir(&root).unwrap() {
         for file in std::fs::read_dir(target.unwrap().path()).unwrap() {

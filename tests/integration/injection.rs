@@ -10,8 +10,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::ci_formats::{check_gitlab, check_junit};
-use crate::cli::{ERROR, VALID, check_sarif, command, parse_command, run_in, tree};
+use crate::util::{ERROR, VALID, check_sarif, command, parse_command, run_in, tree};
+use crate::util::{check_gitlab, check_junit};
 
 /// The classes of hostile text.
 const CLASSES: &[(&str, &str)] = &[

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::cli::{BIN, ERROR, WARNING, command, root, run_in, tree};
+use crate::util::{BIN, ERROR, WARNING, command, root, run_in, tree};
 
 /// The files of a `--format json` report's findings, in order.
 fn files(report: &Value) -> Vec<&str> {

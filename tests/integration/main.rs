@@ -15,3 +15,4 @@ mod invocation;
 mod model;
 mod props;
 mod schema;
+mod util;

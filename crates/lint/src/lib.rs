@@ -22,19 +22,20 @@
 #![warn(missing_docs)]
 
 pub mod baseline;
-pub mod check;
+mod check;
 pub mod config;
 mod distinct;
-pub mod engine;
+mod engine;
 mod escape;
 pub mod fingerprint;
-pub mod levels;
-pub mod locate;
-pub mod render;
+mod levels;
+mod locate;
+mod render;
 
 pub use engine::{
-    Document, Event, Finding, Input, InputFormat, MAX_PER_MEMBER, MAX_SHOWN, Omitted, Options,
-    Region, Snippet, Summary, discover, lint_document, run, run_prepared,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_LENGTH, Document, Event, Finding, Input, InputFormat,
+    Interrupted, MAX_PER_MEMBER, MAX_SHOWN, Omitted, Options, Region, Snippet, Summary, discover,
+    lint_document, run, run_prepared,
 };
 pub use levels::{Level, Levels};
 pub use render::{Format, Prepared, RenderOptions, Reporter, Tee, prepare, reporter};

@@ -21,7 +21,6 @@ mod junit;
 mod sarif;
 mod tee;
 
-pub use sarif::encode_uri_path;
 pub use tee::Tee;
 
 /// An output format.

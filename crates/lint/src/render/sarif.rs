@@ -166,7 +166,7 @@ fn artifact_location(file: &str) -> serde_json::Value {
 }
 
 /// Percent-encodes every byte of a `/`-separated path except unreserved characters and `/`.
-pub fn encode_uri_path(path: &str) -> String {
+fn encode_uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {

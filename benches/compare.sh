@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times kaleyra-wa-lint against JSON Schema CLIs on the benchmark corpus (issue 5, targets 2
+# Times kaleyra-wa-lint against JSON Schema CLIs on the benchmark corpus (the speed targets
 # and 3). Run from anywhere: `benches/compare.sh`. Needs hyperfine (apt-get install hyperfine),
 # GNU time (/usr/bin/time), python3; optional: npm (ajv-cli), pip (check-jsonschema).
 #

@@ -1,4 +1,4 @@
-//! The CI formats of issue 14: GitLab Code Quality and JUnit XML, checked structurally
+//! The CI formats: GitLab Code Quality and JUnit XML, checked structurally
 //! against the JSON report of the same run, and several outputs from one run.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! End-to-end tests of the built `kaleyra-wa-lint` binary: the issue-4 contract (exit status,
+//! End-to-end tests of the built `kaleyra-wa-lint` binary: the output contract (exit status,
 //! the four formats, stdin, directories, JSON Lines, columns in code points, `rules`,
 //! `explain`), hostile input, and the fixture corpus with each invalid file's expected place.
 //!

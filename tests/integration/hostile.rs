@@ -1,4 +1,4 @@
-//! Hostile input through the built binary (issue 6): each case gets the right finding, in the
+//! Hostile input through the built binary: each case gets the right finding, in the
 //! right place, with the exit status the contract gives, and the files beside it are still
 //! linted and counted. (Deep nesting, the BOM, invalid UTF-8, empty files, unreadable entries
 //! and a closed pipe are in `cli`, with the rest of the contract.)

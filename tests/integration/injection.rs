@@ -1,4 +1,4 @@
-//! Output injection (issue 10, defect 3): hostile text from a payload key, a payload value, a
+//! Output injection: hostile text from a payload key, a payload value, a
 //! file name, or raw in the source, reaches no output format as it is. For each class of
 //! hostile text, each source and each format (human with colour off and on, JSON, SARIF,
 //! GitHub, GitLab, JUnit): the raw output holds none of the hidden characters, GitHub output

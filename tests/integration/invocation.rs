@@ -1,4 +1,4 @@
-//! How the command line is read (issue 10, defect 7): a file reached twice is linted once, a
+//! How the command line is read: a file reached twice is linted once, a
 //! path named like a subcommand can be linted and the shadowing is said, and a report that
 //! cannot be written (closed stdout, full device) is never a silent success.
 

@@ -146,7 +146,7 @@ pub(crate) fn keys(value: &Value) -> BTreeSet<String> {
     value.as_object().unwrap().keys().cloned().collect()
 }
 
-/// Checks a `--format json` report against the contract of issue 4: exactly these members,
+/// Checks a `--format json` report against the output contract (README): exactly these members,
 /// these types, and a summary that counts the findings.
 pub(crate) fn check_contract(report: &Value) {
     assert_eq!(keys(report), set(&["version", "findings", "summary"]));

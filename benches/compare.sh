@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times kaleyra-wa-lint against JSON Schema CLIs on the benchmark corpus (the speed targets
-# and 3). Run from anywhere: `benches/compare.sh`. Needs hyperfine (apt-get install hyperfine),
+# Times kaleyra-wa-lint against JSON Schema CLIs on the benchmark corpus (many small files, a
+# large JSON Lines file). Run from anywhere: `benches/compare.sh`. Needs hyperfine (apt-get install hyperfine),
 # GNU time (/usr/bin/time), python3; optional: npm (ajv-cli), pip (check-jsonschema).
 #
 # 1. Builds the release linter and generates the corpus (`cargo xtask bench-corpus`, into

@@ -1,0 +1,318 @@
+//! Checking one JSON document (a `.json` file, or one JSON Lines record).
+//!
+//! Valid input takes the fast path: one typed `serde_json` pass and the core validator, no
+//! spans. A document the core parsed but whose report has problems takes the typed path: the
+//! core's report placed through [`Spans`]. Anything else takes the slow path, which finds
+//! every problem at once and where it is:
+//!
+//! 1. `serde_json` into a `Value` ([`syntax`]): a syntax error stops here (there is no tree
+//!    to check).
+//! 2. A span index ([`Spans`]: one scan of the text `serde_json` accepted) for places and
+//!    duplicate keys.
+//! 3. The request schema generated from the core types ([`schema`], `jsonschema`), for every
+//!    structural and value error; the per-recipient and length messages come from the core.
+//! 4. The core's warnings on `extra_info`, each member judged on its own.
+//! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
+//!    core's own error is reported, so the linter never passes what the core rejects.
+
+mod schema;
+mod syntax;
+
+use std::ops::Range;
+
+use kaleyra_wa::{ExtraInfo, Rule, SendRequest, Violation};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::locate::Spans;
+use schema::{schema_findings, subschema_at};
+use syntax::{parse_value, syntax_finding};
+
+/// One problem in a document, with its byte span in the document's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocFinding {
+    /// The rule broken.
+    pub rule: Rule,
+    /// JSON pointer of the member.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is more to say than the message.
+    pub help: Option<String>,
+    /// Byte range in the document's bytes.
+    pub span: Range<usize>,
+    /// Another place the finding refers to (the first of two duplicate keys).
+    pub related: Option<Range<usize>>,
+}
+
+impl DocFinding {
+    fn new(rule: Rule, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        DocFinding {
+            rule,
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+            span: 0..0,
+            related: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn at(mut self, span: Range<usize>) -> Self {
+        self.span = span;
+        self
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Checks one document: every finding, ordered by place.
+pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
+    // The core's parse: a document that is not an object is rejected here, as the core does.
+    // `try_from_slice`: the slow path describes failures itself, so the core need not.
+    // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
+    let text = simdutf8::basic::from_utf8(bytes).ok();
+    let typed = text.and_then(kaleyra_wa::try_from_str);
+    if let (Some(text), Some(request)) = (text, &typed) {
+        let report = request.check();
+        if report.is_clean() {
+            return Vec::new();
+        }
+        // The document has the request's shape: the core's report is every finding there is,
+        // with its pointer; only the places are to be found.
+        return typed_path(text, &report);
+    }
+    slow_path(bytes, text, typed)
+}
+
+/// The findings of a document the core parsed (so it is JSON, has no duplicate key, and
+/// holds no member the request does not define), from the core's report.
+#[cold]
+fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
+    let Some(tree) = Spans::new(text) else {
+        // The core parsed the text, so the scan cannot fail; should it, say so.
+        return vec![DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the payload could not be parsed for locating problems",
+        )];
+    };
+    let mut out: Vec<DocFinding> = report
+        .violations()
+        .iter()
+        .map(|violation| placed(violation.clone(), &tree))
+        .collect();
+    out.sort_by_key(|f| (f.span.start, f.rule));
+    out
+}
+
+/// A violation the core reported, at its place, with the help its rule gives.
+fn placed(violation: Violation, tree: &Spans<'_>) -> DocFinding {
+    let node = tree.lookup(&violation.pointer);
+    let span = match (&violation.range_in_value, &node) {
+        (Some(range), Some(node)) => match node.plain_string_start() {
+            Some(start) => start + range.start..start + range.end,
+            None => node.value(),
+        },
+        (_, Some(node)) if violation.rule == Rule::Header => node.key_or_value(),
+        (_, Some(node)) => node.value(),
+        (_, None) => 0..0,
+    };
+    with_help(from_violation(violation).at(span))
+}
+
+/// `finding` with the help its rule gives at its member.
+fn with_help(finding: DocFinding) -> DocFinding {
+    match help(finding.rule, &finding.pointer) {
+        Some(help) => finding.help(help),
+        None => finding,
+    }
+}
+
+/// The help a finding of `rule` at `pointer` gets, whichever path found it.
+fn help(rule: Rule, pointer: &str) -> Option<String> {
+    Some(match rule {
+        Rule::Phone => "write each number in E.164: country code first, digits only, e.g. 919876543210; separate several with commas".to_owned(),
+        Rule::TooLong => {
+            let limit = subschema_at(pointer)?.get("maxLength")?.as_u64()?;
+            format!("shorten it to at most {limit} characters")
+        }
+        Rule::Header => "remove the header; use `body` for the text".to_owned(),
+        Rule::UnknownWaSource => format!(
+            "documented values: {}",
+            kaleyra_wa::WaSource::DOCUMENTED.join(", ")
+        ),
+        Rule::RefTruncated => format!(
+            "keep it to {} characters, or accept the truncation",
+            kaleyra_wa::limits::REF_MAX
+        ),
+        _ => return None,
+    })
+}
+
+/// `text`: `bytes` as text, when they are UTF-8.
+#[cold]
+fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Vec<DocFinding> {
+    let mut out = Vec::new();
+    let offset = if bytes.starts_with(BOM) {
+        out.push(
+            DocFinding::new(
+                Rule::Syntax,
+                "",
+                "the file starts with a UTF-8 byte order mark, which JSON text must not have",
+            )
+            .help("save the file as UTF-8 without BOM (RFC 8259, section 8.1)")
+            .at(0..BOM.len()),
+        );
+        BOM.len()
+    } else {
+        0
+    };
+    let body = &bytes[offset..];
+    // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
+    let text = text.and_then(|text| text.get(offset..));
+    // Without a BOM, the core's fast pass ran on `body` itself.
+    check_body(body, text, typed.as_ref(), offset == 0, &mut out);
+    for finding in &mut out[usize::from(offset > 0)..] {
+        finding.span = finding.span.start + offset..finding.span.end + offset;
+        if let Some(related) = &mut finding.related {
+            *related = related.start + offset..related.end + offset;
+        }
+    }
+    out.sort_by_key(|f| (f.span.start, f.rule));
+    // Two schema keywords can fail on one value with the same finding (`null` for an
+    // optional constant breaks both `type` and `const`): report it once.
+    out.dedup();
+    out
+}
+
+/// `text`: `body` as text, when it is UTF-8; `typed`: the core's fast pass over the document,
+/// which ran on `body` itself when `typed_ran_on_body`.
+fn check_body(
+    body: &[u8],
+    text: Option<&str>,
+    typed: Option<&SendRequest>,
+    typed_ran_on_body: bool,
+    out: &mut Vec<DocFinding>,
+) {
+    let typed_rejected = typed_ran_on_body && typed.is_none();
+    // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
+    // UTF-8 are parsed as bytes, for serde_json's message and place.
+    let value: Value = match parse_value(body, text) {
+        Ok(value) => value,
+        Err(error) => {
+            out.push(syntax_finding(body, typed_rejected, &error));
+            return;
+        }
+    };
+    // `serde_json` accepted the bytes, and JSON text is valid UTF-8 wherever it parses.
+    let Some(text) = text else {
+        out.push(DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the file is not valid UTF-8",
+        ));
+        return;
+    };
+    let Some(tree) = Spans::new(text) else {
+        // serde_json accepted the text, so the scan cannot fail; should it, say so.
+        out.push(DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the payload could not be parsed for locating problems",
+        ));
+        return;
+    };
+    let before = out.len();
+    duplicates(&tree, out);
+    schema_findings(&value, &tree, out);
+    let has_errors = out[before..]
+        .iter()
+        .any(|f| f.rule.severity() == kaleyra_wa::Severity::Error);
+    if !has_errors {
+        safety_net(body, typed, &tree, out);
+    }
+    warnings(&value, &tree, out);
+}
+
+fn duplicates(tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    for duplicate in tree.duplicates() {
+        out.push(DocFinding {
+            related: Some(duplicate.first),
+            ..DocFinding::new(
+                Rule::DuplicateKey,
+                duplicate.pointer,
+                format!("duplicate key `{}`", duplicate.name),
+            )
+            .help("keep one of them: parsers disagree on which one wins")
+            .at(duplicate.second)
+        });
+    }
+}
+
+fn from_violation(violation: Violation) -> DocFinding {
+    DocFinding::new(violation.rule, violation.pointer, violation.message)
+}
+
+/// The warnings on `extra_info`, whatever else is wrong in it: each member is judged on its
+/// own, so a wrong sibling (a `null`, an unknown member, a number) hides no warning.
+fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    let Some(Value::Object(extra)) = value.get("extra_info") else {
+        return;
+    };
+    let known = subschema_at("/extra_info").and_then(|s| s.get("properties"));
+    // The members the warnings are about are strings; keep those the schema knows.
+    let members: serde_json::Map<String, Value> = extra
+        .iter()
+        .filter(|(name, value)| {
+            value.is_string() && known.is_some_and(|known| known.get(name.as_str()).is_some())
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let Ok(extra) = ExtraInfo::deserialize(Value::Object(members)) else {
+        return;
+    };
+    for violation in extra.warnings() {
+        out.push(placed(violation, tree));
+    }
+}
+
+/// Reports the core's verdict when the schema found no error but the core rejects.
+fn safety_net(
+    body: &[u8],
+    typed: Option<&SendRequest>,
+    tree: &Spans<'_>,
+    out: &mut Vec<DocFinding>,
+) {
+    let violations: Vec<DocFinding> = match typed {
+        Some(request) => request
+            .check()
+            .errors()
+            .cloned()
+            .map(from_violation)
+            .collect(),
+        None => match kaleyra_wa::from_slice(body) {
+            Ok(request) => request
+                .check()
+                .errors()
+                .cloned()
+                .map(from_violation)
+                .collect(),
+            Err(error) => vec![DocFinding::new(
+                error.rule(),
+                error.pointer(),
+                error.message(),
+            )],
+        },
+    };
+    for finding in violations {
+        let span = tree
+            .lookup(&finding.pointer)
+            .map_or(0..0, |n| n.key_or_value());
+        out.push(finding.at(span));
+    }
+}

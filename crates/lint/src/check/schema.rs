@@ -1,0 +1,264 @@
+//! The request schema's verdict on a tree, in the project's words, at its places; and the
+//! schema's members, looked up by pointer (constants, limits, did-you-mean).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use kaleyra_wa::request::ForbiddenMembers;
+use kaleyra_wa::{Interactive, Rule};
+use serde_json::Value;
+
+use super::syntax::is_huge_number;
+use super::{DocFinding, from_violation, with_help};
+use crate::locate::Spans;
+
+/// The request schema's validator, built once.
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let schema = kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12);
+        // The schema is generated from the core types and checked against its meta-schema by
+        // the test suite; it always compiles.
+        jsonschema::validator_for(&schema).expect("the generated request schema compiles")
+    })
+}
+
+/// The request schema (2020-12), generated once.
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| kaleyra_wa::schema::request_schema(kaleyra_wa::schema::Draft::Draft2020_12))
+}
+
+pub(super) fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    for error in validator().iter_errors(value) {
+        let pointer = error.instance_path().as_str().to_owned();
+        let node = tree.lookup(&pointer);
+        let instance = error.instance();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let mut member = pointer.clone();
+                    kaleyra_wa::pointer::push_token(&mut member, key);
+                    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
+                    let finding =
+                        DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`"))
+                            .at(span);
+                    out.push(match did_you_mean(&pointer, key) {
+                        Some(suggestion) => finding.help(suggestion),
+                        None => finding,
+                    });
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                out.push(
+                    DocFinding::new(
+                        Rule::Missing,
+                        pointer.clone(),
+                        format!("missing mandatory member `{name}`"),
+                    )
+                    .at(node.as_ref().map_or(0..0, |n| n.opening())),
+                );
+            }
+            ValidationErrorKind::FalseSchema => {
+                let member = kaleyra_wa::pointer::tokens(&pointer)
+                    .last()
+                    .unwrap_or_default();
+                let reason = Interactive::FORBIDDEN
+                    .iter()
+                    .find(|(name, _)| *name == member)
+                    .map_or("this member is not allowed here", |(_, reason)| reason);
+                out.push(
+                    with_help(DocFinding::new(Rule::Header, pointer.clone(), reason))
+                        .at(node.as_ref().map_or(0..0, |n| n.key_or_value())),
+                );
+            }
+            ValidationErrorKind::MaxLength { limit } => {
+                let text = instance.as_str().unwrap_or_default();
+                out.push(
+                    with_help(from_violation(kaleyra_wa::length_violation(
+                        &pointer,
+                        text,
+                        Some(*limit),
+                    )))
+                    .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::MinLength { .. } => {
+                let text = instance.as_str().unwrap_or_default();
+                out.push(
+                    from_violation(kaleyra_wa::length_violation(&pointer, text, None))
+                        .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::Pattern { .. } => {
+                let text = instance.as_str().unwrap_or_default();
+                // Looked up once: each recipient's place costs no scan of the value.
+                let start = node.as_ref().and_then(|n| n.plain_string_start());
+                for violation in kaleyra_wa::recipient_violations(&pointer, text) {
+                    let span = match (&violation.range_in_value, start) {
+                        (Some(range), Some(start)) => start + range.start..start + range.end,
+                        _ => node.as_ref().map_or(0..0, |n| n.value()),
+                    };
+                    out.push(with_help(from_violation(violation)).at(span));
+                }
+            }
+            ValidationErrorKind::Type { kind } => {
+                // A number past `f64` was parsed as a `0` (see `parse_value`): say what it is.
+                let found = match &node {
+                    Some(node)
+                        if instance.is_number() && is_huge_number(node.value_text().as_bytes()) =>
+                    {
+                        "a number too large to represent"
+                    }
+                    _ => json_type(instance),
+                };
+                out.push(
+                    DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        format!("expected {}, found {found}", expected_type(kind)),
+                    )
+                    .at(node.as_ref().map_or(0..0, |n| n.value())),
+                );
+            }
+            ValidationErrorKind::OneOfNotValid { .. }
+            | ValidationErrorKind::Constant { .. }
+            | ValidationErrorKind::Enum { .. }
+            | ValidationErrorKind::AnyOf { .. } => {
+                let span = node.as_ref().map_or(0..0, |n| n.value());
+                let finding = match (instance.as_str(), constant_at(&pointer)) {
+                    (Some(found), Some(expected)) => DocFinding::new(
+                        Rule::Constant,
+                        pointer.clone(),
+                        format!("expected `{expected}`, found `{found}`"),
+                    )
+                    .help(format!("the only allowed value is `{expected}`")),
+                    (Some(_), None) => DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        "this text is not one of the values allowed here",
+                    ),
+                    (None, _) => DocFinding::new(
+                        Rule::Type,
+                        pointer.clone(),
+                        format!("expected a string, found {}", json_type(instance)),
+                    ),
+                };
+                out.push(finding.at(span));
+            }
+            // A `not` guards a `pattern` (no final newline, for validators whose `$` matches
+            // before one): the pattern's own error reports the value, in our words.
+            ValidationErrorKind::Not { .. }
+                if subschema_at(&pointer).is_some_and(|s| s.get("pattern").is_some()) => {}
+            // No other keyword is in the schema; should one appear, name the place in our
+            // words rather than dump the schema.
+            _ => out.push(
+                DocFinding::new(
+                    Rule::Type,
+                    pointer.clone(),
+                    format!("{} is not allowed here", json_type(instance)),
+                )
+                .at(node.as_ref().map_or(0..0, |n| n.value())),
+            ),
+        }
+    }
+}
+
+fn expected_type(kind: &TypeKind) -> String {
+    let name = |t: String| match t.as_str() {
+        "object" => "an object".to_owned(),
+        "array" => "an array".to_owned(),
+        "integer" => "an integer".to_owned(),
+        other => format!("a {other}"),
+    };
+    match kind {
+        TypeKind::Single(t) => name(t.to_string()),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| name(t.to_string()))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The subschema of the request schema at an instance pointer, following `$ref`s: looked up
+/// in a map of every member's pointer, made once from the schema.
+pub(super) fn subschema_at(pointer: &str) -> Option<&'static Value> {
+    static MEMBERS: OnceLock<HashMap<String, &'static Value>> = OnceLock::new();
+    MEMBERS
+        .get_or_init(|| {
+            let root = schema();
+            let mut members = HashMap::new();
+            let mut pending = Vec::from_iter(resolve(root, root).map(|s| (String::new(), s)));
+            while let Some((pointer, subschema)) = pending.pop() {
+                if let Some(Value::Object(properties)) = subschema.get("properties") {
+                    for (name, property) in properties {
+                        if let Some(property) = resolve(root, property) {
+                            let mut member = pointer.clone();
+                            kaleyra_wa::pointer::push_token(&mut member, name);
+                            pending.push((member, property));
+                        }
+                    }
+                }
+                members.insert(pointer, subschema);
+            }
+            members
+        })
+        .get(pointer)
+        .copied()
+}
+
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => root.pointer(reference.strip_prefix('#')?),
+        None => Some(schema),
+    }
+}
+
+/// The one allowed value of a constant member (`oneOf: [{const}]` or `const`).
+fn constant_at(pointer: &str) -> Option<&'static str> {
+    let schema = subschema_at(pointer)?;
+    if let Some(value) = schema.get("const") {
+        return value.as_str();
+    }
+    match schema.get("oneOf")?.as_array()?.as_slice() {
+        [only] => only.get("const")?.as_str(),
+        _ => None,
+    }
+}
+
+/// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
+fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
+    let properties = subschema_at(object_pointer)?
+        .get("properties")?
+        .as_object()?;
+    let (best, score) = properties
+        .iter()
+        .filter(|(_, schema)| **schema != Value::Bool(false))
+        .map(|(name, _)| (name, strsim::jaro_winkler(name, key)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    if score >= 0.8 {
+        Some(format!("did you mean `{best}`?"))
+    } else {
+        let names: Vec<String> = properties
+            .iter()
+            .filter(|(_, schema)| **schema != Value::Bool(false))
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
+        Some(format!("allowed here: {}", names.join(", ")))
+    }
+}

@@ -29,6 +29,7 @@ mod engine;
 mod escape;
 pub mod fingerprint;
 mod levels;
+mod lines;
 mod locate;
 mod render;
 

@@ -8,7 +8,7 @@ use kaleyra_wa::{Rule, Severity};
 
 use crate::check::{DocFinding, check_document};
 use crate::fingerprint::value_hash;
-use crate::locate::LineIndex;
+use crate::lines::LineIndex;
 
 use super::finding::whole_input;
 use super::{Finding, Options, Region, Snippet};

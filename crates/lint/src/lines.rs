@@ -1,0 +1,104 @@
+//! Byte offsets to lines and columns in Unicode code points, at a cost that does not grow with
+//! the line.
+
+use std::ops::Range;
+
+/// Line starts of a text, for turning byte offsets into lines and columns.
+///
+/// Columns count code points from the line start. So that a position costs the same on a
+/// 10 MB line as on a short one (many findings on one line must not cost the square of its
+/// length), the index also keeps the number of code points before every 256-byte
+/// block: a position counts at most one block's bytes.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    starts: Vec<usize>,
+    /// Code points before block `i` (bytes `i * BLOCK..`).
+    blocks: Vec<usize>,
+}
+
+/// Bytes per code-point checkpoint of a [`LineIndex`].
+const BLOCK: usize = 256;
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a [u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut before = 0;
+        for block in text.chunks(BLOCK) {
+            blocks.push(before);
+            before += code_points(block);
+        }
+        LineIndex {
+            text,
+            starts,
+            blocks,
+        }
+    }
+
+    /// Code points in `text[..offset]`.
+    fn code_points_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.blocks.get(block).copied().unwrap_or(0)
+            + code_points(&self.text[block * BLOCK..offset])
+    }
+
+    /// 1-based line and 1-based column in Unicode code points of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|start| *start <= offset) - 1;
+        let column = self.code_points_before(offset) - self.code_points_before(self.starts[line]);
+        (line + 1, column + 1)
+    }
+
+    /// The 1-based line's byte range, without its line break.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let mut end = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+}
+
+/// Code points in UTF-8 bytes (stray continuation bytes count none).
+fn code_points(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_code_points() {
+        let text = "{\n  \"é😀\": 1,\r\n  \"b\": 2\n}".as_bytes();
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(0), (1, 1));
+        let colon = text.iter().position(|b| *b == b':').unwrap();
+        assert_eq!(index.position(colon), (2, 7));
+        assert_eq!(&text[index.line_range(2)], "  \"é😀\": 1,".as_bytes());
+        assert_eq!(index.position(text.len()), (4, 2));
+    }
+
+    #[test]
+    fn positions_across_checkpoint_blocks_match_a_direct_count() {
+        let line = "aé😀\"".repeat(100);
+        let text = format!("{line}\n{line}\r\n{line}");
+        let index = LineIndex::new(text.as_bytes());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = (
+                text[..offset].matches('\n').count() + 1,
+                text[line_start..offset].chars().count() + 1,
+            );
+            assert_eq!(index.position(offset), expected, "offset {offset}");
+        }
+    }
+}

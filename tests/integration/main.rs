@@ -7,10 +7,11 @@ mod cli;
 mod config;
 mod decisions;
 mod differential;
+mod formats;
 mod r#gen; // `gen` is a reserved keyword in edition 2024: use it as `crate::r#gen`
 mod hostile;
-mod hostile_props;
 mod injection;
+mod inputs;
 mod invocation;
 mod model;
 mod props;

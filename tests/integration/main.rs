@@ -11,4 +11,6 @@ mod injection;
 mod invocation;
 mod model;
 mod props;
+mod rules_walk;
 mod schema;
+mod schema_model;

@@ -161,6 +161,12 @@ pub fn validate(request: &SendRequest) -> Report {
         collect(&errors, &mut String::new(), &mut violations);
     }
     warnings(request, &mut violations);
+    // And every verdict of "not clean" against the rules: a shortcut stricter than the rules
+    // would send valid requests down the slow path unnoticed.
+    debug_assert!(
+        !violations.is_empty(),
+        "is_clean rejects what the validator accepts"
+    );
     Report::from_violations(violations)
 }
 

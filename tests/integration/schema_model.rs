@@ -79,10 +79,13 @@ pub fn members() -> Vec<&'static Member> {
     out
 }
 
-/// The objects (the root included, as `""`) with their members' names.
+/// The objects (the root included, as `""`) with their members' names (forbidden ones
+/// included).
 pub fn objects() -> Vec<(String, Vec<&'static str>)> {
     let root = std::iter::once(("", &*ROOT));
-    let nested = members().into_iter().map(|m| (m.pointer.as_str(), &m.node));
+    let nested = (members().into_iter())
+        .filter(|m| !m.forbidden)
+        .map(|m| (m.pointer.as_str(), &m.node));
     root.chain(nested)
         .filter_map(|(pointer, node)| match node {
             Node::Object(members) => Some((

@@ -34,6 +34,7 @@
 mod builder;
 mod de;
 pub mod endpoint;
+mod json_error;
 pub mod limits;
 mod normalize;
 mod parse;
@@ -48,6 +49,7 @@ mod wa_source;
 
 pub use builder::RequestBuilder;
 pub use endpoint::{EndpointError, Pod};
+pub use json_error::{JsonError, JsonErrorKind, line_column};
 pub use normalize::{Change, normalize};
 pub use parse::{
     ParseError, describe_rejection, from_slice, from_str, try_from_slice, try_from_str,

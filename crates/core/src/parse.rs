@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::de::Root;
+use crate::json_error::{JsonError, JsonErrorKind, line_column};
 use crate::pointer::push_token;
 use crate::request::{ForbiddenMembers, Interactive, SendRequest};
 use crate::rules::Rule;
@@ -166,23 +167,18 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> ParseError {
-    use serde_json::error::Category;
-    let full = error.to_string();
-    // serde_json appends " at line L column C"; the position is reported on its own.
-    let message = match full.rfind(" at line ") {
-        Some(at) => full[..at].to_owned(),
-        None => full,
-    };
-    let rule = match error.classify() {
-        Category::Syntax if message.starts_with("recursion limit exceeded") => Rule::Limit,
+    let json = JsonError::new(bytes, error);
+    let (line, column) = line_column(bytes, json.offset());
+    let rule = match json.kind() {
+        JsonErrorKind::TooDeep => Rule::Limit,
         // Valid JSON that no `f64` holds: a number, where every member is a string.
-        Category::Syntax if message.starts_with("number out of range") => Rule::Type,
-        Category::Syntax | Category::Eof | Category::Io => Rule::Syntax,
-        Category::Data => data_rule(&message),
+        JsonErrorKind::NumberOutOfRange => Rule::Type,
+        JsonErrorKind::Data => data_rule(json.message()),
+        _ => Rule::Syntax,
     };
     let message = match rule {
         Rule::Unknown | Rule::DuplicateKey => {
-            let key = backticked(&message).unwrap_or_default();
+            let key = backticked(json.message()).unwrap_or_default();
             // The path of an unknown member ends at the member; of a duplicate, at its object.
             if rule == Rule::DuplicateKey {
                 push_token(&mut pointer, key);
@@ -196,24 +192,23 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
                         rule: Rule::Header,
                         pointer,
                         message: (*reason).to_owned(),
-                        line: error.line(),
-                        column: char_column(bytes, error.line(), error.column()),
+                        line,
+                        column,
                     };
                 }
-                _ => message,
+                _ => json.message().to_owned(),
             }
         }
-        Rule::Syntax => message.replace("EOF", "end of input"),
         Rule::Limit => crate::limits::too_deep_message(),
-        Rule::Type if message.starts_with("number out of range") => HUGE_NUMBER.to_owned(),
-        _ => message,
+        Rule::Type if json.kind() == JsonErrorKind::NumberOutOfRange => HUGE_NUMBER.to_owned(),
+        _ => json.message().to_owned(),
     };
     ParseError {
         rule,
         pointer,
         message,
-        line: error.line(),
-        column: char_column(bytes, error.line(), error.column()),
+        line,
+        column,
     }
 }
 
@@ -240,28 +235,6 @@ fn backticked(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     Some(&message[start..start + len])
-}
-
-/// Converts serde_json's 1-based byte column on `line` into a 1-based code point column.
-pub(crate) fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map_or(bytes.len(), |(i, _)| i + 1)
-    };
-    let end = (line_start + byte_column).min(bytes.len());
-    let prefix = &bytes[line_start..end];
-    // Count code points: every byte that is not a UTF-8 continuation byte starts one.
-    prefix
-        .iter()
-        .filter(|b| (**b & 0xC0) != 0x80)
-        .count()
-        .max(1)
 }
 
 #[cfg(test)]

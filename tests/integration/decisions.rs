@@ -323,7 +323,7 @@ fn unknown_wa_source_is_kept_with_a_warning() {
         .wa_source
         .clone()
         .unwrap();
-    assert_eq!(source, WaSource::Other("website".into()));
+    assert_eq!(source, WaSource::from("website"));
     assert_eq!(source.effective(), WaSource::Api);
     // Kept verbatim on a round trip; `normalize` does what the server does.
     assert_eq!(serde_json::to_value(&request).unwrap(), value);

@@ -385,7 +385,7 @@ fn builder_refuses_errors_but_builds_with_warnings() {
         .catalog_id("1")
         .product_retailer_id("2")
         .r#ref("😀".repeat(256))
-        .wa_source(WaSource::Other("website".into()))
+        .wa_source("website")
         .build()
         .expect("warnings do not stop the build");
     let warnings: Vec<_> = request
@@ -411,7 +411,7 @@ fn normalize_reports_what_it_changed() {
         .r#ref("a".repeat(255))
         .ref1("😀".repeat(300))
         .ref2(format!("{}👍🏽", "b".repeat(254)))
-        .wa_source(WaSource::Other("website".into()))
+        .wa_source("website")
         .build()
         .unwrap();
     let changes = request.normalize();

@@ -105,8 +105,8 @@ impl RequestBuilder {
     }
 
     /// `extra_info.wa_source`.
-    pub fn wa_source(mut self, source: WaSource) -> Self {
-        self.extra_info.wa_source = Some(source);
+    pub fn wa_source(mut self, source: impl Into<WaSource>) -> Self {
+        self.extra_info.wa_source = Some(source.into());
         self
     }
 

@@ -63,4 +63,4 @@ pub use rules::{Rule, Severity};
 pub use validate::{
     Report, Violation, bad_recipients, length_violation, recipient_violations, validate,
 };
-pub use wa_source::WaSource;
+pub use wa_source::{Undocumented, WaSource};

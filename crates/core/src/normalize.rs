@@ -26,7 +26,7 @@ pub struct Change {
 /// use kaleyra_wa::{WaSource, normalize};
 /// let mut request = kaleyra_wa::SendRequest::builder()
 ///     .to("919876543210").catalog_id("103449").product_retailer_id("17026")
-///     .wa_source(WaSource::Other("website".into()))
+///     .wa_source("website")
 ///     .build()?;
 /// let changes = normalize(&mut request);
 /// assert_eq!(changes[0].pointer, "/extra_info/wa_source");

@@ -6,7 +6,6 @@
 
 use std::fmt;
 
-use crate::de::Root;
 use crate::json_error::{JsonError, JsonErrorKind, line_column};
 use crate::pointer::push_token;
 use crate::request::{ForbiddenMembers, Interactive, SendRequest};
@@ -108,8 +107,7 @@ pub fn try_from_slice(bytes: &[u8]) -> Option<SendRequest> {
 /// [`try_from_slice`] on text: for callers that have checked the bytes are UTF-8 already (the
 /// linter's slow path needs the text too), so the check is not made twice.
 pub fn try_from_str(text: &str) -> Option<SendRequest> {
-    // `Root`: the document must be an object (serde's derive also takes an array).
-    serde_json::from_str(text).ok().map(|Root(request)| request)
+    serde_json::from_str(text).ok()
 }
 
 /// Parses a request from a JSON string: see [`from_slice`].
@@ -128,7 +126,7 @@ pub fn describe_rejection(bytes: &[u8]) -> ParseError {
 #[cold]
 fn slow_error(bytes: &[u8]) -> ParseError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = serde_path_to_error::deserialize::<_, Root<SendRequest>>(&mut de)
+    let result = serde_path_to_error::deserialize::<_, SendRequest>(&mut de)
         .map_err(|e| {
             let pointer = path_pointer(e.path());
             (pointer, e.into_inner())

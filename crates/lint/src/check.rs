@@ -617,7 +617,7 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
         })
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    let Ok(extra) = ExtraInfo::deserialize(Value::Object(members)) else {
+    let Ok(extra) = <ExtraInfo as Deserialize>::deserialize(Value::Object(members)) else {
         return;
     };
     for violation in extra.warnings() {

@@ -91,7 +91,7 @@ impl From<&str> for WaSource {
 
 impl From<String> for WaSource {
     fn from(value: String) -> WaSource {
-        WaSource::documented(&value).unwrap_or_else(|| WaSource::Other(Undocumented(value)))
+        WaSource::documented(&value).unwrap_or(WaSource::Other(Undocumented(value)))
     }
 }
 

@@ -104,7 +104,7 @@ fn sample_request_is_the_vendor_pages() {
 #[test]
 fn sample_request_report() {
     let request = kaleyra_wa::from_str(SAMPLE).unwrap();
-    let report = request.check();
+    let report = request.validate();
     // The placeholder number is the only problem.
     let errors: Vec<_> = report
         .errors()
@@ -118,7 +118,7 @@ fn sample_request_report() {
     // With a real number the sample is clean.
     let mut fixed = request;
     fixed.messaging_object.to = "919876543210".into();
-    assert!(fixed.check().is_clean());
+    assert!(fixed.validate().is_clean());
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -389,7 +389,7 @@ fn builder_refuses_errors_but_builds_with_warnings() {
         .build()
         .expect("warnings do not stop the build");
     let warnings: Vec<_> = request
-        .check()
+        .validate()
         .warnings()
         .map(|v| (v.pointer.clone(), v.rule))
         .collect();
@@ -450,7 +450,7 @@ fn normalize_reports_what_it_changed() {
     assert_eq!(extra.wa_source, Some(WaSource::Api));
 
     // Normalized, the request has nothing left to warn about, and normalize is idempotent.
-    assert!(request.check().is_clean(), "{}", request.check());
+    assert!(request.validate().is_clean(), "{}", request.validate());
     assert!(request.normalize().is_empty());
 }
 
@@ -458,7 +458,7 @@ fn normalize_reports_what_it_changed() {
 fn normalize_leaves_a_clean_request_alone() {
     let mut request = kaleyra_wa::from_str(SAMPLE).unwrap();
     let before = request.clone();
-    assert!(kaleyra_wa::normalize(&mut request).is_empty());
+    assert!(request.normalize().is_empty());
     assert_eq!(request, before);
     let mut bare = SendRequest::builder()
         .to("919876543210")

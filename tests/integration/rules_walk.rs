@@ -151,7 +151,7 @@ fn verdict(payload: &Value) -> Result<Vec<(String, Rule)>, (String, Rule)> {
     let bytes = serde_json::to_vec(payload).unwrap();
     let request = kaleyra_wa::from_slice(&bytes)
         .map_err(|error| (error.pointer().to_owned(), error.rule()))?;
-    let report = kaleyra_wa::validate(&request);
+    let report = request.validate();
     Ok(report
         .violations()
         .iter()
@@ -268,4 +268,34 @@ fn every_rule_of_the_schema_broken_alone_is_reported_at_its_place() {
         members.iter().any(|m| m.forbidden),
         "no forbidden member found"
     );
+}
+
+/// The lengths a member's description states ("1 to 1024 characters", "at most 512
+/// characters", "keeps the first 255 characters") are its schema's, or the server's
+/// truncation limit for a text without a maximum.
+#[test]
+fn the_lengths_in_the_descriptions_are_the_schemas() {
+    let mut checked = 0;
+    for (pointer, text) in schema_model::texts() {
+        let Some(description) = &text.description else {
+            continue;
+        };
+        let words: Vec<&str> = description.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            if !word.starts_with("characters") || i == 0 {
+                continue;
+            }
+            let number = |at: usize| words[at].parse::<usize>().ok();
+            let Some(stated) = number(i - 1) else {
+                continue;
+            };
+            let limit = text.max_length.unwrap_or(kaleyra_wa::limits::REF_MAX);
+            assert_eq!(stated, limit, "{pointer}: {description}");
+            if i >= 3 && words[i - 2] == "to" {
+                assert_eq!(number(i - 3), text.min_length, "{pointer}: {description}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "{checked} lengths found in the descriptions");
 }

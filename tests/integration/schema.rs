@@ -15,6 +15,72 @@ use kaleyra_wa::Rule;
 use kaleyra_wa::schema::{self, Draft};
 use serde_json::Value;
 
+/// The documented request sample (the vendor page's, verbatim; its `to` is masked).
+const REQUEST_SAMPLE: &str = include_str!("../../crates/core/src/sample_request.json");
+
+/// Keywords that JSON Schema 2020-12 (or 2019-09) introduced: none may appear in the draft-07
+/// request schema.
+const KEYWORDS_NOT_IN_DRAFT_07: &[&str] = &[
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "$vocabulary",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "minContains",
+    "maxContains",
+    "contentSchema",
+];
+
+/// Every object key of a schema document (keywords and property names alike), with the
+/// pointer of the object holding it.
+fn keys_with_pointers(value: &Value) -> Vec<(String, String)> {
+    fn walk(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => (items.iter().enumerate())
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, child) in children {
+            if value.is_object() {
+                out.push((pointer.clone(), key.clone()));
+            }
+            let len = pointer.len();
+            kaleyra_wa::pointer::push_token(pointer, &key);
+            walk(child, pointer, out);
+            pointer.truncate(len);
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut String::new(), &mut out);
+    out
+}
+
+#[test]
+fn schema_descriptions_are_paragraphs_without_hard_line_breaks() {
+    for file in schema::all() {
+        for (pointer, key) in keys_with_pointers(&file.schema) {
+            if key == "description" && !pointer.ends_with("/properties") {
+                let at = format!("{pointer}/description");
+                let description = file.schema.pointer(&at).and_then(Value::as_str).unwrap();
+                assert!(
+                    !description.replace("\n\n", " ").contains('\n'),
+                    "{}{at}: {description}",
+                    file.file_name
+                );
+            }
+        }
+    }
+}
+
 /// Workspace root.
 pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,7 +91,7 @@ pub(crate) fn rust_rejection(bytes: &[u8]) -> Option<(String, Rule)> {
     match kaleyra_wa::from_slice(bytes) {
         Err(error) => Some((error.pointer().to_owned(), error.rule())),
         Ok(request) => request
-            .check()
+            .validate()
             .errors()
             .next()
             .map(|error| (error.pointer.clone(), error.rule)),
@@ -181,7 +247,7 @@ fn every_schema_is_valid_against_its_meta_schema() {
 
 #[test]
 fn request_example_is_the_documented_sample_with_a_number() {
-    let sample: Value = serde_json::from_str(schema::REQUEST_SAMPLE).unwrap();
+    let sample: Value = serde_json::from_str(REQUEST_SAMPLE).unwrap();
     let example = &checked_in("send-request.schema.json")["examples"][0];
     let mut expected = sample.clone();
     expected["messaging_object"]["to"] = "919876543210".into();
@@ -190,7 +256,7 @@ fn request_example_is_the_documented_sample_with_a_number() {
     assert_eq!(rust_rejection(&bytes), None);
     // The sample verbatim (masked `to`) is rejected by both sides.
     assert_eq!(
-        rust_rejection(schema::REQUEST_SAMPLE.as_bytes()),
+        rust_rejection(REQUEST_SAMPLE.as_bytes()),
         Some(("/messaging_object/to".into(), Rule::Phone))
     );
     for (name, validator) in REQUEST_VALIDATORS.iter() {
@@ -201,10 +267,10 @@ fn request_example_is_the_documented_sample_with_a_number() {
 #[test]
 fn draft_07_schema_uses_only_draft_07_keywords() {
     let schema = checked_in("send-request.draft-07.schema.json");
-    for (pointer, key) in schema::keys_with_pointers(&schema) {
+    for (pointer, key) in keys_with_pointers(&schema) {
         let is_keyword = !pointer.ends_with("/properties") && !pointer.contains("/examples");
         assert!(
-            !(is_keyword && schema::KEYWORDS_NOT_IN_DRAFT_07.contains(&key.as_str())),
+            !(is_keyword && KEYWORDS_NOT_IN_DRAFT_07.contains(&key.as_str())),
             "draft-07 schema has `{key}` at {pointer:?}"
         );
         if key == "$ref" {
@@ -268,7 +334,7 @@ fn request_schemas_carry_every_rule() {
         );
         // Code points, not UTF-16 units or bytes: 👍🏽 is 2 code points, 4 UTF-16 units.
         let text = "👍🏽".repeat(30);
-        let mut payload: Value = serde_json::from_str(schema::REQUEST_SAMPLE).unwrap();
+        let mut payload: Value = serde_json::from_str(REQUEST_SAMPLE).unwrap();
         payload["messaging_object"]["to"] = "919876543210".into();
         payload["messaging_object"]["interactive"]["footer"]["text"] = text.into();
         assert!(validator.is_valid(&payload), "{name}: 60 code points");
@@ -316,7 +382,7 @@ fn valid_fixtures_pass_rust_and_both_schemas() {
     assert!(files.len() >= 8, "{} valid fixtures", files.len());
     for (name, bytes) in &files {
         let request = kaleyra_wa::from_slice(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let report = request.check();
+        let report = request.validate();
         assert!(report.is_valid(), "{name}:\n{report}");
         // Warnings are announced by the file name, and only there.
         assert_eq!(

@@ -30,6 +30,8 @@ pub struct Text {
     pub documented: Option<Vec<String>>,
     /// `examples`: values that satisfy the constraints (needed for a pattern).
     pub examples: Vec<String>,
+    /// `description`, from the member's doc comment.
+    pub description: Option<String>,
 }
 
 /// A member's value.
@@ -161,6 +163,17 @@ impl Reader<'_> {
     }
 
     fn node(&self, schema: &Value, pointer: &str) -> Node {
+        let member = schema.as_object();
+        if let Some(member) = member.filter(|m| m.contains_key("$ref")) {
+            // Beside a `$ref`, annotations only: an assertion there would be missed.
+            for keyword in member.keys() {
+                assert!(
+                    ["$ref", "description", "examples"].contains(&keyword.as_str()),
+                    "{pointer}: `{keyword}` beside `$ref` is not modelled"
+                );
+            }
+        }
+        let description = member.and_then(|m| m.get("description")).cloned();
         let schema = self.resolve(schema);
         let object = schema
             .as_object()
@@ -168,8 +181,8 @@ impl Reader<'_> {
         known_keywords(object, pointer);
         match object.get("type").and_then(Value::as_str) {
             Some("object") => self.object(object, pointer),
-            Some("string") => Node::Text(text(object, pointer)),
-            None if object.contains_key("anyOf") => Node::Text(text(object, pointer)),
+            Some("string") => Node::Text(text(object, pointer, description)),
+            None if object.contains_key("anyOf") => Node::Text(text(object, pointer, description)),
             other => panic!("{pointer}: type {other:?} is not modelled"),
         }
     }
@@ -244,7 +257,7 @@ fn known_keywords(object: &Map<String, Value>, pointer: &str) {
     }
 }
 
-fn text(object: &Map<String, Value>, pointer: &str) -> Text {
+fn text(object: &Map<String, Value>, pointer: &str, description: Option<Value>) -> Text {
     let length = |key: &str| {
         object
             .get(key)
@@ -300,5 +313,8 @@ fn text(object: &Map<String, Value>, pointer: &str) -> Text {
                     .collect()
             })
             .unwrap_or_default(),
+        description: description
+            .or_else(|| object.get("description").cloned())
+            .and_then(|d| d.as_str().map(str::to_owned)),
     }
 }

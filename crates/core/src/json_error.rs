@@ -78,11 +78,14 @@ impl JsonError {
     /// ```
     pub fn new(bytes: &[u8], error: &serde_json::Error) -> JsonError {
         let kind = JsonErrorKind::classify(error);
-        let mut message = message(error);
-        if matches!(kind, JsonErrorKind::Eof | JsonErrorKind::Syntax) {
+        let message = match kind {
+            JsonErrorKind::TooDeep => crate::limits::too_deep_message(),
             // Not in data errors, which quote the payload's keys.
-            message = message.replace("EOF", "end of input");
-        }
+            JsonErrorKind::Eof | JsonErrorKind::Syntax => {
+                message(error).replace("EOF", "end of input")
+            }
+            _ => message(error),
+        };
         JsonError {
             kind,
             message,
@@ -95,8 +98,9 @@ impl JsonError {
         self.kind
     }
 
-    /// What is wrong, in `serde_json`'s words without the position (and, in a syntax error,
-    /// "end of input" for its "EOF").
+    /// What is wrong, for a person: `serde_json`'s words without the position (and, in a
+    /// syntax error, "end of input" for its "EOF"); for nesting too deep, ours, with the
+    /// limit.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -174,6 +178,7 @@ mod tests {
         assert_eq!(error.offset(), 0);
         let error = read(&"[".repeat(crate::limits::MAX_DEPTH + 1));
         assert_eq!(error.kind(), JsonErrorKind::TooDeep);
+        assert_eq!(error.message(), crate::limits::too_deep_message());
         assert_eq!(error.offset(), crate::limits::MAX_DEPTH);
         let error = read("[1e999]");
         assert_eq!(error.kind(), JsonErrorKind::NumberOutOfRange);

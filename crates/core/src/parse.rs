@@ -13,7 +13,7 @@ use crate::rules::Rule;
 
 /// Why bytes are not a [`SendRequest`]: the first problem met, with its place.
 ///
-/// Parsing stops at the first problem; [`crate::validate`] (after a successful parse) and the
+/// Parsing stops at the first problem; [`SendRequest::validate`] (after a successful parse) and the
 /// linter report every problem at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
@@ -78,7 +78,7 @@ impl std::error::Error for ParseError {}
 /// Parses a request from JSON bytes (UTF-8, no byte order mark).
 ///
 /// Unknown members, duplicate keys, `null` for an optional member, and trailing characters
-/// are errors. The request is not validated: see [`crate::validate`].
+/// are errors. The request is not validated: see [`SendRequest::validate`].
 ///
 /// ```
 /// let err = kaleyra_wa::from_slice(br#"{"messaging_object": {"messaging_product": "whatsapp",
@@ -197,7 +197,6 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
                 _ => json.message().to_owned(),
             }
         }
-        Rule::Limit => crate::limits::too_deep_message(),
         Rule::Type if json.kind() == JsonErrorKind::NumberOutOfRange => HUGE_NUMBER.to_owned(),
         _ => json.message().to_owned(),
     };

@@ -169,7 +169,7 @@ pub enum InteractiveType {
 /// header on a `product` message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(transform = crate::schema::forbid_members::<Interactive>))]
+#[cfg_attr(feature = "schema", schemars(transform = forbid_members::<Interactive>))]
 #[serde(deny_unknown_fields)]
 #[serde(remote = "Self")]
 #[cfg_attr(feature = "schema", schemars(rename = "Interactive"))]
@@ -213,7 +213,8 @@ strict_serde! {
     constant InteractiveType,
 }
 
-/// Members a type does not have on purpose, each with the reason given when one is present.
+/// Members a type does not have on purpose, each with the reason given when one is present
+/// (the parser's message; the schema has `false` for each).
 pub trait ForbiddenMembers {
     /// `(member, reason)` pairs.
     const FORBIDDEN: &'static [(&'static str, &'static str)];
@@ -224,6 +225,21 @@ impl ForbiddenMembers for Interactive {
         "header",
         "headers are not allowed on single-product messages",
     )];
+}
+
+/// Schema transform for types with [`ForbiddenMembers`]: each forbidden member's subschema
+/// is `false` (with `additionalProperties: false` this is already implied; naming the member
+/// lets validators and readers say why).
+#[cfg(feature = "schema")]
+fn forbid_members<T: ForbiddenMembers>(schema: &mut schemars::Schema) {
+    let properties = (schema.ensure_object())
+        .entry("properties")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(properties) = properties.as_object_mut() {
+        for (member, _) in T::FORBIDDEN {
+            properties.insert((*member).into(), serde_json::Value::Bool(false));
+        }
+    }
 }
 
 /// The message body.

@@ -130,34 +130,45 @@ impl fmt::Display for Report {
 
 impl std::error::Error for Report {}
 
-/// Validates a request: every error and warning at once.
-///
-/// ```
-/// let request = kaleyra_wa::from_str(r#"{"messaging_object": {
-///     "messaging_product": "whatsapp", "to": "919876543210", "type": "interactive",
-///     "interactive": {"type": "product", "footer": {"text": ""},
-///         "action": {"catalog_id": "", "product_retailer_id": "17026"}}}}"#)?;
-/// let report = kaleyra_wa::validate(&request);
-/// let pointers: Vec<&str> = report.errors().map(|v| v.pointer.as_str()).collect();
-/// assert_eq!(pointers, [
-///     "/messaging_object/interactive/action/catalog_id",
-///     "/messaging_object/interactive/footer/text",
-/// ]);
-/// # Ok::<(), kaleyra_wa::ParseError>(())
-/// ```
-pub fn validate(request: &SendRequest) -> Report {
+impl SendRequest {
+    /// Validates the request: every error and warning at once, each at a JSON pointer with
+    /// wire names, in a stable order.
+    ///
+    /// This is the one validation; the derived `validator::Validate` impl the types carry
+    /// is how it is computed (its errors name Rust fields, in hash order).
+    ///
+    /// ```
+    /// let request = kaleyra_wa::from_str(r#"{"messaging_object": {
+    ///     "messaging_product": "whatsapp", "to": "919876543210", "type": "interactive",
+    ///     "interactive": {"type": "product", "footer": {"text": ""},
+    ///         "action": {"catalog_id": "", "product_retailer_id": "17026"}}}}"#)?;
+    /// let report = request.validate();
+    /// let pointers: Vec<&str> = report.errors().map(|v| v.pointer.as_str()).collect();
+    /// assert_eq!(pointers, [
+    ///     "/messaging_object/interactive/action/catalog_id",
+    ///     "/messaging_object/interactive/footer/text",
+    /// ]);
+    /// # Ok::<(), kaleyra_wa::ParseError>(())
+    /// ```
+    pub fn validate(&self) -> Report {
+        validate(self)
+    }
+}
+
+/// The one validation of a request: see [`SendRequest::validate`].
+fn validate(request: &SendRequest) -> Report {
     // Most requests are clean: say so without `validator`'s bookkeeping (a hash map entry
     // and an allocation per nested struct, a regex over `to`), which costs as much as parsing.
     if is_clean(request) {
         // In test builds, every clean verdict is checked against the full validator.
         debug_assert!(
-            request.validate().is_ok(),
+            Validate::validate(request).is_ok(),
             "is_clean disagrees with validator"
         );
         return Report::default();
     }
     let mut violations = Vec::new();
-    if let Err(errors) = request.validate() {
+    if let Err(errors) = Validate::validate(request) {
         collect(&errors, &mut String::new(), &mut violations);
     }
     warnings(request, &mut violations);
@@ -168,13 +179,6 @@ pub fn validate(request: &SendRequest) -> Report {
         "is_clean rejects what the validator accepts"
     );
     Report::from_violations(violations)
-}
-
-impl SendRequest {
-    /// Validates the request: see [`validate`].
-    pub fn check(&self) -> Report {
-        validate(self)
-    }
 }
 
 /// True when `request` breaks no rule and earns no warning: the same verdict as the
@@ -261,7 +265,8 @@ fn field_violations(error: &ValidationError, pointer: &str, out: &mut Vec<Violat
     }
 }
 
-/// The violation of a string that broke its length rule: [`Rule::TooLong`] when it is longer
+/// The violation of a string that broke its length rule (for the linter, which finds the
+/// place itself): [`Rule::TooLong`] when it is longer
 /// than `max` code points, else [`Rule::Empty`].
 pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violation {
     let chars = value.chars().count();
@@ -277,7 +282,7 @@ pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violati
     }
 }
 
-/// One [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
+/// For the linter: one [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
 /// with its byte range inside `to` in [`Violation::range_in_value`].
 pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
     bad_recipients(to)
@@ -297,7 +302,7 @@ pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
 
 /// The recipients of a `to` value that are not E.164 numbers, with their byte ranges and a
 /// reason for a person. Empty when `to` matches [`crate::TO_PATTERN`].
-pub fn bad_recipients(to: &str) -> impl Iterator<Item = (Range<usize>, &'static str)> + '_ {
+fn bad_recipients(to: &str) -> impl Iterator<Item = (Range<usize>, &'static str)> + '_ {
     let mut start = 0;
     to.split(',').filter_map(move |recipient| {
         let range = start..start + recipient.len();
@@ -334,9 +339,10 @@ fn warnings(request: &SendRequest, out: &mut Vec<Violation>) {
 }
 
 impl ExtraInfo {
+    #[doc(hidden)]
     /// The warnings about this `extra_info` (refs the server will truncate, an undocumented
     /// `wa_source`), with pointers from the document root (`/extra_info/...`). They are part
-    /// of [`validate`]'s report; this is for callers that only have the `extra_info` object.
+    /// of [`SendRequest::validate`]'s report; this is for callers that only have the `extra_info` object.
     pub fn warnings(&self) -> Vec<Violation> {
         let mut out = Vec::new();
         extra_info_warnings(self, &mut out);

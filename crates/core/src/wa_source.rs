@@ -11,7 +11,7 @@ macro_rules! wa_sources {
         /// The 13 documented values have a variant each. Any other string is kept verbatim in
         /// [`WaSource::Other`] so that a round trip is lossless and a linter can warn; the
         /// server sends such a request as `api`, which [`WaSource::effective`] and
-        /// [`crate::normalize`] apply.
+        /// [`SendRequest::normalize`](crate::SendRequest::normalize) apply.
         ///
         /// A value is made from its wire text with `From` (or [`str::parse`]), which gives a
         /// documented value its own variant: `Other` never holds one.

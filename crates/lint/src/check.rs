@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use kaleyra_wa::request::ForbiddenMembers;
+use kaleyra_wa::ForbiddenMembers;
 use kaleyra_wa::{ExtraInfo, Interactive, Rule, SendRequest, Violation};
 use serde::Deserialize;
 use serde_json::Value;
@@ -74,7 +74,7 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     let text = simdutf8::basic::from_utf8(bytes).ok();
     let typed = text.and_then(kaleyra_wa::try_from_str);
     if let Some(request) = &typed
-        && request.check().is_clean()
+        && request.validate().is_clean()
     {
         return Vec::new();
     }
@@ -290,7 +290,7 @@ fn syntax_finding(body: &[u8], typed_rejected: bool, error: &serde_json::Error) 
         .at(0..width.min(body.len()));
     }
     if json.kind() == kaleyra_wa::JsonErrorKind::TooDeep {
-        return DocFinding::new(Rule::Limit, "", kaleyra_wa::limits::too_deep_message())
+        return DocFinding::new(Rule::Limit, "", json.message())
             .help("a request nests four levels deep: this is not a request")
             .at(start..end);
     }
@@ -646,14 +646,14 @@ fn safety_net(
 ) {
     let violations: Vec<DocFinding> = match typed {
         Some(request) => request
-            .check()
+            .validate()
             .errors()
             .cloned()
             .map(from_violation)
             .collect(),
         None => match kaleyra_wa::from_slice(body) {
             Ok(request) => request
-                .check()
+                .validate()
                 .errors()
                 .cloned()
                 .map(from_violation)

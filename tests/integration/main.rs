@@ -14,3 +14,4 @@ mod props;
 mod rules_walk;
 mod schema;
 mod schema_model;
+mod schema_text;

@@ -1,10 +1,10 @@
 //! A builder that cannot produce an invalid request.
 
+use crate::report::Report;
 use crate::request::{
     Action, Body, Context, ExtraInfo, Footer, Interactive, InteractiveType, MessageType,
     MessagingObject, MessagingProduct, RecipientType, SendRequest,
 };
-use crate::validate::Report;
 use crate::wa_source::WaSource;
 
 /// Builds a [`SendRequest`]; [`build`](RequestBuilder::build) validates it.

@@ -39,6 +39,7 @@ pub mod limits;
 mod normalize;
 mod parse;
 pub mod pointer;
+mod report;
 mod request;
 mod response;
 mod rules;
@@ -54,6 +55,7 @@ pub use normalize::Change;
 #[doc(hidden)]
 pub use parse::describe_rejection;
 pub use parse::{ParseError, from_slice, from_str, try_from_slice, try_from_str};
+pub use report::{Report, Violation};
 #[doc(hidden)]
 pub use request::ForbiddenMembers;
 pub use request::{
@@ -62,7 +64,6 @@ pub use request::{
 };
 pub use response::{ErrorData, ErrorKind, ErrorResponse, Response, SuccessData, SuccessResponse};
 pub use rules::{Rule, Severity};
-pub use validate::{Report, Violation};
 #[doc(hidden)]
 pub use validate::{length_violation, recipient_violations};
 pub use wa_source::{Undocumented, WaSource};

@@ -22,7 +22,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 pub use mutate::{Mutation, mutated};
-use strings::{id, recipients, reference, text, wa_source};
+use strings::{id, open_enum, recipients, reference, text};
 
 use crate::schema_model::{self, Node, Text};
 
@@ -64,8 +64,8 @@ fn string(text: &'static Text) -> BoxedStrategy<String> {
     if let Some(constant) = &text.constant {
         return Just(constant.clone()).boxed();
     }
-    if text.documented.is_some() {
-        return wa_source().boxed();
+    if let Some(documented) = &text.documented {
+        return open_enum(documented.clone()).boxed();
     }
     if let Some(pattern) = &text.pattern {
         assert_eq!(

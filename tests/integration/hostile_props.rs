@@ -1,4 +1,4 @@
-//! Hostile input (issue 6), in the normal test suite: arbitrary bytes, bytes spliced into
+//! Hostile input, in the normal test suite: arbitrary bytes, bytes spliced into
 //! valid requests, and generated mutations (`crate::r#gen`) through both the core and the
 //! lint engine (`kaleyra_wa_linter::lint_document`), as a JSON file and as a JSON Lines
 //! record. The fuzz targets under `fuzz/` check the same invariants for longer.

@@ -1,7 +1,6 @@
 //! Strategies for the strings of a payload: texts of code points (multi-byte and escaped
 //! characters), recipients, identifiers, `wa_source`s and refs.
 
-use kaleyra_wa::WaSource;
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -108,10 +107,11 @@ pub(crate) fn id() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A `wa_source`: one of the 13 documented values or another string (kept, with a warning).
-pub(crate) fn wa_source() -> impl Strategy<Value = String> {
+/// A value of an open enumeration (`wa_source`): one of the documented values or another
+/// string (kept, with a warning).
+pub(crate) fn open_enum(documented: Vec<String>) -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => select(WaSource::DOCUMENTED).prop_map(String::from),
+        3 => select(documented),
         1 => select(&["website", "API", "Shopify", "", " api", "crm"][..]).prop_map(String::from),
         1 => text(0, 30),
     ]

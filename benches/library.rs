@@ -37,14 +37,14 @@ fn main() {
     let mut ratios = Vec::new();
     let inputs = [&documented[..], REQUEST_4K, REQUEST_4K_MANY];
     for (size, bytes) in SIZES.into_iter().zip(inputs) {
-        assert!(kaleyra_wa::from_slice(bytes).unwrap().check().is_clean());
+        assert!(kaleyra_wa::from_slice(bytes).unwrap().validate().is_clean());
         assert!(validator.is_valid(&serde_json::from_slice(bytes).unwrap()));
         // The practical floor: serde_json into the same owned types, no validation.
         let mut bare = || serde_json::from_slice::<SendRequest>(bytes).unwrap();
         // The library's fast path.
         let mut ours = || {
             let request = kaleyra_wa::from_slice(bytes).unwrap();
-            kaleyra_wa::validate(&request).is_valid()
+            request.validate().is_valid()
         };
         // The generic path: a `Value`, then the exported schema.
         let mut schema = || {

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let Ok(request) = parsed else { return };
-    let report = request.check();
+    let report = request.validate();
     assert!(matches!(verdict, Verdict::Parsed { .. }));
 
     for text in [
@@ -36,15 +36,15 @@ fuzz_target!(|data: &[u8]| {
             .unwrap_or_else(|e| panic!("serialized request does not parse back: {e}\n{text}"));
         assert_eq!(again, request, "round trip changed the request:\n{text}");
         assert_eq!(
-            again.check(),
+            again.validate(),
             report,
             "round trip changed the verdict:\n{text}"
         );
     }
 
     let mut normalized = request.clone();
-    let changes = kaleyra_wa::normalize(&mut normalized);
-    let after = normalized.check();
+    let changes = normalized.normalize();
+    let after = normalized.validate();
     assert_eq!(
         after.warnings().count(),
         0,
@@ -65,7 +65,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(changed, warned, "normalize changes are not the warnings");
     let mut twice = normalized.clone();
     assert!(
-        kaleyra_wa::normalize(&mut twice).is_empty(),
+        twice.normalize().is_empty(),
         "normalize is not idempotent"
     );
     assert_eq!(twice, normalized);

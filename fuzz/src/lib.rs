@@ -114,7 +114,7 @@ pub fn core_verdict(bytes: &[u8]) -> Verdict {
             Verdict::Unparsable(error.pointer().to_owned(), error.rule())
         }
         Ok(request) => {
-            let report = request.check();
+            let report = request.validate();
             for violation in report.violations() {
                 assert_rule(violation.rule, "violation");
                 assert!(

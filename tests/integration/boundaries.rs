@@ -39,7 +39,7 @@ fn check_with(pointer: &str, text: &str) -> (SendRequest, Report) {
         .expect("a member of the base payload") = json!(text);
     let request = kaleyra_wa::from_slice(&serde_json::to_vec(&value).unwrap())
         .unwrap_or_else(|e| panic!("{pointer}: {e}"));
-    let report = request.check();
+    let report = request.validate();
     (request, report)
 }
 
@@ -151,7 +151,7 @@ fn limits_count_escaped_surrogate_pairs_as_one_code_point() {
             .unwrap()
             .text;
         assert_eq!(footer.chars().count(), n);
-        assert_eq!(request.check().is_valid(), ok, "{n}");
+        assert_eq!(request.validate().is_valid(), ok, "{n}");
     }
 }
 
@@ -186,7 +186,7 @@ fn refs_warn_past_255_and_normalize_truncates() {
                 .and_then(|(_, v)| v)
                 .unwrap();
             assert_eq!(value, c.repeat(255));
-            assert!(request.check().is_clean());
+            assert!(request.validate().is_clean());
         }
     }
     // 254 ASCII + 👍🏽: 256 code points; the cut falls between 👍 and its skin tone.

@@ -55,7 +55,7 @@ fn errors_of_text(text: &str) -> Vec<(String, Rule)> {
     match kaleyra_wa::from_str(text) {
         Err(e) => vec![(e.pointer().to_owned(), e.rule())],
         Ok(request) => request
-            .check()
+            .validate()
             .errors()
             .map(|v| (v.pointer.clone(), v.rule))
             .collect(),
@@ -77,7 +77,7 @@ fn accepted(value: &Value) {
 fn warnings(value: &Value) -> Vec<(String, Rule)> {
     kaleyra_wa::from_str(&value.to_string())
         .unwrap()
-        .check()
+        .validate()
         .warnings()
         .map(|v| (v.pointer.clone(), v.rule))
         .collect()
@@ -146,7 +146,7 @@ fn to_accepts_plus_and_digits_only_7_to_15_digits_comma_separated() {
         kaleyra_wa::from_str(&with(TO, json!("919876543210,0123456789,+1 650,12")).to_string())
             .unwrap();
     let ranges: Vec<_> = request
-        .check()
+        .validate()
         .errors()
         .map(|v| v.range_in_value.clone().unwrap())
         .collect();
@@ -323,7 +323,7 @@ fn unknown_wa_source_is_kept_with_a_warning() {
         .wa_source
         .clone()
         .unwrap();
-    assert_eq!(source, WaSource::Other("website".into()));
+    assert_eq!(source, WaSource::from("website"));
     assert_eq!(source.effective(), WaSource::Api);
     // Kept verbatim on a round trip; `normalize` does what the server does.
     assert_eq!(serde_json::to_value(&request).unwrap(), value);

@@ -15,5 +15,8 @@ mod inputs;
 mod invocation;
 mod model;
 mod props;
+mod rules_walk;
 mod schema;
+mod schema_model;
+mod schema_text;
 mod util;

@@ -27,7 +27,7 @@ fn rejections(bytes: &[u8]) -> Result<Vec<(String, Rule)>, String> {
     match kaleyra_wa::from_slice(bytes) {
         Err(e) => Ok(vec![(e.pointer().to_owned(), e.rule())]),
         Ok(request) => {
-            let report = request.check();
+            let report = request.validate();
             let errors: Vec<_> = report
                 .errors()
                 .map(|v| (v.pointer.clone(), v.rule))
@@ -49,7 +49,7 @@ proptest! {
         let bytes = serde_json::to_vec(&value).unwrap();
         let request = kaleyra_wa::from_slice(&bytes)
             .map_err(|e| TestCaseError::fail(format!("{e}")))?;
-        let report = request.check();
+        let report = request.validate();
         prop_assert!(report.is_valid(), "{report}");
         // Warnings only for what the server rewrites.
         for warning in report.warnings() {

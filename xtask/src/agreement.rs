@@ -131,7 +131,7 @@ pub fn cases(bases: usize) -> Result<Vec<(&'static str, Value, bool)>, String> {
 /// The Rust verdict on `payload`, serialized as a client would send it.
 fn verdict(payload: &Value) -> bool {
     let bytes = payload.to_string();
-    kaleyra_wa::from_slice(bytes.as_bytes()).is_ok_and(|request| request.check().is_valid())
+    kaleyra_wa::from_slice(bytes.as_bytes()).is_ok_and(|request| request.validate().is_valid())
 }
 
 fn default_out() -> PathBuf {

@@ -135,7 +135,7 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         // The SID is checked as the URL needs it (with any valid business number).
-        kaleyra_wa::endpoint::messages_path(&self.sid, "10000000").map_err(BuildError::Sid)?;
+        kaleyra_wa::messages_path(&self.sid, "10000000").map_err(BuildError::Sid)?;
         let base = match &self.endpoint {
             Endpoint::Pod(pod) => format!("https://{}", pod.api_domain()),
             Endpoint::BaseUrl(url) => {

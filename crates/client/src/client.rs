@@ -106,7 +106,7 @@ impl Client {
 
     /// The URL a message from the business number `from` is sent to.
     pub fn messages_url(&self, from: &str) -> Result<String, EndpointError> {
-        let path = kaleyra_wa::endpoint::messages_path(&self.inner.sid, from)?;
+        let path = kaleyra_wa::messages_path(&self.inner.sid, from)?;
         Ok(format!("{}{path}", self.inner.base))
     }
 
@@ -126,7 +126,7 @@ impl Client {
         from: &str,
         stop: &CancellationToken,
     ) -> Result<Delivery, SendError> {
-        let report = request.check();
+        let report = request.validate();
         if !report.is_valid() {
             return Err(SendError::Invalid(report));
         }

@@ -1,10 +1,10 @@
 //! A builder that cannot produce an invalid request.
 
+use crate::report::Report;
 use crate::request::{
     Action, Body, Context, ExtraInfo, Footer, Interactive, InteractiveType, MessageType,
     MessagingObject, MessagingProduct, RecipientType, SendRequest,
 };
-use crate::validate::{Report, validate};
 use crate::wa_source::WaSource;
 
 /// Builds a [`SendRequest`]; [`build`](RequestBuilder::build) validates it.
@@ -62,13 +62,13 @@ impl RequestBuilder {
         self
     }
 
-    /// The body text (1 to 1024 characters).
+    /// The body text: 1 to [`BODY_TEXT_MAX`](crate::limits::BODY_TEXT_MAX) characters.
     pub fn body(mut self, text: impl Into<String>) -> Self {
         self.body = Some(text.into());
         self
     }
 
-    /// The footer text (1 to 60 characters).
+    /// The footer text: 1 to [`FOOTER_TEXT_MAX`](crate::limits::FOOTER_TEXT_MAX) characters.
     pub fn footer(mut self, text: impl Into<String>) -> Self {
         self.footer = Some(text.into());
         self
@@ -80,7 +80,8 @@ impl RequestBuilder {
         self
     }
 
-    /// Meta's `biz_opaque_callback_data` (at most 512 characters).
+    /// Meta's `biz_opaque_callback_data`: at most
+    /// [`BIZ_OPAQUE_CALLBACK_DATA_MAX`](crate::limits::BIZ_OPAQUE_CALLBACK_DATA_MAX) characters.
     pub fn biz_opaque_callback_data(mut self, data: impl Into<String>) -> Self {
         self.biz_opaque_callback_data = Some(data.into());
         self
@@ -105,8 +106,8 @@ impl RequestBuilder {
     }
 
     /// `extra_info.wa_source`.
-    pub fn wa_source(mut self, source: WaSource) -> Self {
-        self.extra_info.wa_source = Some(source);
+    pub fn wa_source(mut self, source: impl Into<WaSource>) -> Self {
+        self.extra_info.wa_source = Some(source.into());
         self
     }
 
@@ -135,7 +136,7 @@ impl RequestBuilder {
             },
             extra_info: (self.extra_info != ExtraInfo::default()).then_some(self.extra_info),
         };
-        let report = validate(&request);
+        let report = request.validate();
         if report.is_valid() {
             Ok(request)
         } else {

@@ -61,7 +61,7 @@ impl Pod {
 ///
 /// ```
 /// assert_eq!(
-///     kaleyra_wa::endpoint::messages_path("HXAP16XXXXXX97IN", "+919876543210")?,
+///     kaleyra_wa::messages_path("HXAP16XXXXXX97IN", "+919876543210")?,
 ///     "/v2/HXAP16XXXXXX97IN/whatsapp/919876543210/messages",
 /// );
 /// # Ok::<(), kaleyra_wa::EndpointError>(())

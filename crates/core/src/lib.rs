@@ -16,7 +16,7 @@
 //! // Parse and validate bytes: every violation at once, each at a JSON pointer.
 //! let request = kaleyra_wa::from_str(&json.replace("Your order", &"x".repeat(1020)))
 //!     .expect("well-formed");
-//! let report = request.check();
+//! let report = request.validate();
 //! let error = report.errors().next().unwrap();
 //! assert_eq!(error.pointer, "/messaging_object/interactive/body/text");
 //! assert_eq!(error.rule, Rule::TooLong);
@@ -33,32 +33,37 @@
 
 mod builder;
 mod de;
-pub mod endpoint;
+mod endpoint;
+mod json_error;
 pub mod limits;
 mod normalize;
 mod parse;
 pub mod pointer;
-pub mod request;
-pub mod response;
-pub mod rules;
+mod report;
+mod request;
+mod response;
+mod rules;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod validate;
 mod wa_source;
 
 pub use builder::RequestBuilder;
-pub use endpoint::{EndpointError, Pod};
-pub use normalize::{Change, normalize};
-pub use parse::{
-    ParseError, describe_rejection, from_slice, from_str, try_from_slice, try_from_str,
-};
+pub use endpoint::{EndpointError, Pod, messages_path};
+pub use json_error::{JsonError, JsonErrorKind, line_column};
+pub use normalize::Change;
+#[doc(hidden)]
+pub use parse::describe_rejection;
+pub use parse::{ParseError, from_slice, from_str, try_from_slice, try_from_str};
+pub use report::{Report, Violation};
+#[doc(hidden)]
+pub use request::ForbiddenMembers;
 pub use request::{
     Action, Body, Context, ExtraInfo, Footer, Interactive, InteractiveType, MessageType,
     MessagingObject, MessagingProduct, RECIPIENT_PATTERN, RecipientType, SendRequest, TO_PATTERN,
 };
 pub use response::{ErrorData, ErrorKind, ErrorResponse, Response, SuccessData, SuccessResponse};
 pub use rules::{Rule, Severity};
-pub use validate::{
-    Report, Violation, bad_recipients, length_violation, recipient_violations, validate,
-};
-pub use wa_source::WaSource;
+#[doc(hidden)]
+pub use validate::{length_violation, recipient_violations};
+pub use wa_source::{Undocumented, WaSource};

@@ -1,7 +1,7 @@
 //! The documented limits, in Unicode code points (the unit of JSON Schema's `maxLength`).
 //!
 //! Each is used by the attributes on the request types, which the validator and the schema
-//! both read; the ref limit is used by the warnings and [`crate::normalize`].
+//! both read; the ref limit is used by the warnings and [`SendRequest::normalize`](crate::SendRequest::normalize).
 
 /// `interactive.body.text`: at most 1024 characters.
 pub const BODY_TEXT_MAX: u64 = 1024;
@@ -18,7 +18,7 @@ pub const REF_MAX: usize = 255;
 pub const MAX_DEPTH: usize = 127;
 
 /// The message for a document nested deeper than [`MAX_DEPTH`], where parsing stops.
-pub fn too_deep_message() -> String {
+pub(crate) fn too_deep_message() -> String {
     format!("nesting is deeper than {MAX_DEPTH} levels; parsing stopped here")
 }
 

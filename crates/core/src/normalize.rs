@@ -5,7 +5,7 @@ use crate::request::SendRequest;
 use crate::rules::Rule;
 use crate::wa_source::WaSource;
 
-/// One change [`normalize`] made.
+/// One change [`SendRequest::normalize`] made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     /// JSON pointer of the member changed.
@@ -18,22 +18,29 @@ pub struct Change {
     pub after: String,
 }
 
-/// Applies the server's documented rewrites: truncates `ref`, `ref1` and `ref2` to their first
-/// 255 code points and replaces an undocumented `wa_source` with `api`. Returns what changed,
-/// in wire order; a request with no warnings is left as it is.
-///
-/// ```
-/// use kaleyra_wa::{WaSource, normalize};
-/// let mut request = kaleyra_wa::SendRequest::builder()
-///     .to("919876543210").catalog_id("103449").product_retailer_id("17026")
-///     .wa_source(WaSource::Other("website".into()))
-///     .build()?;
-/// let changes = normalize(&mut request);
-/// assert_eq!(changes[0].pointer, "/extra_info/wa_source");
-/// assert_eq!(request.extra_info.unwrap().wa_source, Some(WaSource::Api));
-/// # Ok::<(), kaleyra_wa::Report>(())
-/// ```
-pub fn normalize(request: &mut SendRequest) -> Vec<Change> {
+impl SendRequest {
+    /// Applies the server's documented rewrites: truncates `ref`, `ref1` and `ref2` to their
+    /// first [`REF_MAX`](crate::limits::REF_MAX) code points and replaces an undocumented
+    /// `wa_source` with `api`. Returns what changed, in wire order; a request with no
+    /// warnings is left as it is.
+    ///
+    /// ```
+    /// use kaleyra_wa::WaSource;
+    /// let mut request = kaleyra_wa::SendRequest::builder()
+    ///     .to("919876543210").catalog_id("103449").product_retailer_id("17026")
+    ///     .wa_source("website")
+    ///     .build()?;
+    /// let changes = request.normalize();
+    /// assert_eq!(changes[0].pointer, "/extra_info/wa_source");
+    /// assert_eq!(request.extra_info.unwrap().wa_source, Some(WaSource::Api));
+    /// # Ok::<(), kaleyra_wa::Report>(())
+    /// ```
+    pub fn normalize(&mut self) -> Vec<Change> {
+        normalize(self)
+    }
+}
+
+fn normalize(request: &mut SendRequest) -> Vec<Change> {
     let mut changes = Vec::new();
     let Some(extra) = request.extra_info.as_mut() else {
         return changes;
@@ -68,11 +75,4 @@ pub fn normalize(request: &mut SendRequest) -> Vec<Change> {
         });
     }
     changes
-}
-
-impl SendRequest {
-    /// Applies the server's rewrites: see [`normalize`].
-    pub fn normalize(&mut self) -> Vec<Change> {
-        normalize(self)
-    }
 }

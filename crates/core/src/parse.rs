@@ -6,14 +6,14 @@
 
 use std::fmt;
 
-use crate::de::Root;
+use crate::json_error::{JsonError, JsonErrorKind, line_column};
 use crate::pointer::push_token;
 use crate::request::{ForbiddenMembers, Interactive, SendRequest};
 use crate::rules::Rule;
 
 /// Why bytes are not a [`SendRequest`]: the first problem met, with its place.
 ///
-/// Parsing stops at the first problem; [`crate::validate`] (after a successful parse) and the
+/// Parsing stops at the first problem; [`SendRequest::validate`] (after a successful parse) and the
 /// linter report every problem at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
@@ -78,7 +78,7 @@ impl std::error::Error for ParseError {}
 /// Parses a request from JSON bytes (UTF-8, no byte order mark).
 ///
 /// Unknown members, duplicate keys, `null` for an optional member, and trailing characters
-/// are errors. The request is not validated: see [`crate::validate`].
+/// are errors. The request is not validated: see [`SendRequest::validate`].
 ///
 /// ```
 /// let err = kaleyra_wa::from_slice(br#"{"messaging_object": {"messaging_product": "whatsapp",
@@ -107,8 +107,7 @@ pub fn try_from_slice(bytes: &[u8]) -> Option<SendRequest> {
 /// [`try_from_slice`] on text: for callers that have checked the bytes are UTF-8 already (the
 /// linter's slow path needs the text too), so the check is not made twice.
 pub fn try_from_str(text: &str) -> Option<SendRequest> {
-    // `Root`: the document must be an object (serde's derive also takes an array).
-    serde_json::from_str(text).ok().map(|Root(request)| request)
+    serde_json::from_str(text).ok()
 }
 
 /// Parses a request from a JSON string: see [`from_slice`].
@@ -127,7 +126,7 @@ pub fn describe_rejection(bytes: &[u8]) -> ParseError {
 #[cold]
 fn slow_error(bytes: &[u8]) -> ParseError {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let result = serde_path_to_error::deserialize::<_, Root<SendRequest>>(&mut de)
+    let result = serde_path_to_error::deserialize::<_, SendRequest>(&mut de)
         .map_err(|e| {
             let pointer = path_pointer(e.path());
             (pointer, e.into_inner())
@@ -166,23 +165,18 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> ParseError {
-    use serde_json::error::Category;
-    let full = error.to_string();
-    // serde_json appends " at line L column C"; the position is reported on its own.
-    let message = match full.rfind(" at line ") {
-        Some(at) => full[..at].to_owned(),
-        None => full,
-    };
-    let rule = match error.classify() {
-        Category::Syntax if message.starts_with("recursion limit exceeded") => Rule::Limit,
+    let json = JsonError::new(bytes, error);
+    let (line, column) = line_column(bytes, json.offset());
+    let rule = match json.kind() {
+        JsonErrorKind::TooDeep => Rule::Limit,
         // Valid JSON that no `f64` holds: a number, where every member is a string.
-        Category::Syntax if message.starts_with("number out of range") => Rule::Type,
-        Category::Syntax | Category::Eof | Category::Io => Rule::Syntax,
-        Category::Data => data_rule(&message),
+        JsonErrorKind::NumberOutOfRange => Rule::Type,
+        JsonErrorKind::Data => data_rule(json.message()),
+        _ => Rule::Syntax,
     };
     let message = match rule {
         Rule::Unknown | Rule::DuplicateKey => {
-            let key = backticked(&message).unwrap_or_default();
+            let key = backticked(json.message()).unwrap_or_default();
             // The path of an unknown member ends at the member; of a duplicate, at its object.
             if rule == Rule::DuplicateKey {
                 push_token(&mut pointer, key);
@@ -196,24 +190,22 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
                         rule: Rule::Header,
                         pointer,
                         message: (*reason).to_owned(),
-                        line: error.line(),
-                        column: char_column(bytes, error.line(), error.column()),
+                        line,
+                        column,
                     };
                 }
-                _ => message,
+                _ => json.message().to_owned(),
             }
         }
-        Rule::Syntax => message.replace("EOF", "end of input"),
-        Rule::Limit => crate::limits::too_deep_message(),
-        Rule::Type if message.starts_with("number out of range") => HUGE_NUMBER.to_owned(),
-        _ => message,
+        Rule::Type if json.kind() == JsonErrorKind::NumberOutOfRange => HUGE_NUMBER.to_owned(),
+        _ => json.message().to_owned(),
     };
     ParseError {
         rule,
         pointer,
         message,
-        line: error.line(),
-        column: char_column(bytes, error.line(), error.column()),
+        line,
+        column,
     }
 }
 
@@ -240,28 +232,6 @@ fn backticked(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
     Some(&message[start..start + len])
-}
-
-/// Converts serde_json's 1-based byte column on `line` into a 1-based code point column.
-pub(crate) fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map_or(bytes.len(), |(i, _)| i + 1)
-    };
-    let end = (line_start + byte_column).min(bytes.len());
-    let prefix = &bytes[line_start..end];
-    // Count code points: every byte that is not a UTF-8 continuation byte starts one.
-    prefix
-        .iter()
-        .filter(|b| (**b & 0xC0) != 0x80)
-        .count()
-        .max(1)
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+
+use crate::de::strict_serde;
 use validator::Validate;
 
 use crate::limits::{BIZ_OPAQUE_CALLBACK_DATA_MAX, BODY_TEXT_MAX, FOOTER_TEXT_MAX};
@@ -52,16 +54,17 @@ pub(crate) static RECIPIENT_REGEX: LazyLock<Regex> =
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "SendRequest"))]
 pub struct SendRequest {
     /// The message as Meta's WhatsApp Cloud API defines it; Kaleyra forwards it to Meta.
     #[validate(nested)]
-    #[serde(deserialize_with = "crate::de::object")]
     pub messaging_object: MessagingObject,
     /// Kaleyra's additional details: references echoed in reports and callbacks, and the
     /// source of the request.
     #[serde(
         default,
-        deserialize_with = "crate::de::present_object",
+        deserialize_with = "crate::de::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -72,15 +75,16 @@ pub struct SendRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "MessagingObject"))]
 pub struct MessagingObject {
     /// Messaging service used for the request. The only allowed value is `whatsapp`.
-    #[serde(deserialize_with = "crate::de::constant")]
     pub messaging_product: MessagingProduct,
     /// Currently messages can only be sent to individuals. Optional; the default is
     /// `individual`.
     #[serde(
         default,
-        deserialize_with = "crate::de::present_constant",
+        deserialize_with = "crate::de::present",
         skip_serializing_if = "Option::is_none"
     )]
     pub recipient_type: Option<RecipientType>,
@@ -90,17 +94,15 @@ pub struct MessagingObject {
     #[cfg_attr(feature = "schema", schemars(example = "919876543210"))]
     pub to: String,
     /// The type of message. The only allowed value is `interactive`.
-    #[serde(deserialize_with = "crate::de::constant")]
     pub r#type: MessageType,
     /// The interactive single-product message.
     #[validate(nested)]
-    #[serde(deserialize_with = "crate::de::object")]
     pub interactive: Interactive,
     /// Meta: reply to a message, quoting it. Kaleyra documents it on its "send reply-to
     /// messages" page.
     #[serde(
         default,
-        deserialize_with = "crate::de::present_object",
+        deserialize_with = "crate::de::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -118,6 +120,8 @@ pub struct MessagingObject {
 /// The `messaging_product` constant.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "MessagingProduct"))]
 pub enum MessagingProduct {
     /// `whatsapp`.
     #[default]
@@ -128,6 +132,8 @@ pub enum MessagingProduct {
 /// The `recipient_type` constant.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "RecipientType"))]
 pub enum RecipientType {
     /// `individual`.
     #[default]
@@ -138,6 +144,8 @@ pub enum RecipientType {
 /// The message `type` constant.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "MessageType"))]
 pub enum MessageType {
     /// `interactive`.
     #[default]
@@ -148,6 +156,8 @@ pub enum MessageType {
 /// The `interactive.type` constant.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "InteractiveType"))]
 pub enum InteractiveType {
     /// `product`: a single-product message.
     #[default]
@@ -159,17 +169,18 @@ pub enum InteractiveType {
 /// header on a `product` message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[cfg_attr(feature = "schema", schemars(transform = crate::schema::forbid_members::<Interactive>))]
+#[cfg_attr(feature = "schema", schemars(transform = forbid_members::<Interactive>))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "Interactive"))]
 pub struct Interactive {
     /// The type of interactive message. The only allowed value for a single-product message
     /// is `product`.
-    #[serde(deserialize_with = "crate::de::constant")]
     pub r#type: InteractiveType,
     /// Text of the message body. Optional for single-product messages.
     #[serde(
         default,
-        deserialize_with = "crate::de::present_object",
+        deserialize_with = "crate::de::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
@@ -177,18 +188,33 @@ pub struct Interactive {
     /// Text of the message footer.
     #[serde(
         default,
-        deserialize_with = "crate::de::present_object",
+        deserialize_with = "crate::de::present",
         skip_serializing_if = "Option::is_none"
     )]
     #[validate(nested)]
     pub footer: Option<Footer>,
     /// The product to show: both `catalog_id` and `product_retailer_id` are mandatory.
     #[validate(nested)]
-    #[serde(deserialize_with = "crate::de::object")]
     pub action: Action,
 }
 
-/// Members a type does not have on purpose, each with the reason given when one is present.
+strict_serde! {
+    object SendRequest,
+    object MessagingObject,
+    object Interactive,
+    object Body,
+    object Footer,
+    object Action,
+    object Context,
+    object ExtraInfo,
+    constant MessagingProduct,
+    constant RecipientType,
+    constant MessageType,
+    constant InteractiveType,
+}
+
+/// Members a type does not have on purpose, each with the reason given when one is present
+/// (the parser's message; the schema has `false` for each).
 pub trait ForbiddenMembers {
     /// `(member, reason)` pairs.
     const FORBIDDEN: &'static [(&'static str, &'static str)];
@@ -201,10 +227,27 @@ impl ForbiddenMembers for Interactive {
     )];
 }
 
+/// Schema transform for types with [`ForbiddenMembers`]: each forbidden member's subschema
+/// is `false` (with `additionalProperties: false` this is already implied; naming the member
+/// lets validators and readers say why).
+#[cfg(feature = "schema")]
+fn forbid_members<T: ForbiddenMembers>(schema: &mut schemars::Schema) {
+    let properties = (schema.ensure_object())
+        .entry("properties")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(properties) = properties.as_object_mut() {
+        for (member, _) in T::FORBIDDEN {
+            properties.insert((*member).into(), serde_json::Value::Bool(false));
+        }
+    }
+}
+
 /// The message body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "Body"))]
 pub struct Body {
     /// The body text: 1 to 1024 characters. Emojis and markdown are supported.
     #[validate(length(min = 1, max = BODY_TEXT_MAX))]
@@ -215,6 +258,8 @@ pub struct Body {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "Footer"))]
 pub struct Footer {
     /// The footer text: 1 to 60 characters. Emojis, markdown and links are supported.
     #[validate(length(min = 1, max = FOOTER_TEXT_MAX))]
@@ -225,6 +270,8 @@ pub struct Footer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "Action"))]
 pub struct Action {
     /// Unique identifier of the Facebook catalog linked to the WhatsApp Business Account
     /// (from Meta Commerce Manager).
@@ -239,6 +286,8 @@ pub struct Action {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "Context"))]
 pub struct Context {
     /// The id (`wamid...`) of the message replied to.
     #[validate(length(min = 1))]
@@ -251,6 +300,8 @@ pub struct Context {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[serde(remote = "Self")]
+#[cfg_attr(feature = "schema", schemars(rename = "ExtraInfo"))]
 pub struct ExtraInfo {
     /// Contextual information echoed in reports and callbacks (a name, a customer id...).
     /// The server keeps the first 255 characters.

@@ -147,8 +147,8 @@ rules! {
         good: r#"{"interactive": {"type": "product", "body": {"text": "Hi"}}}"#);
     /// A file could not be read at all (missing, a permission error, not a file).
     Unreadable = ("KWA011", "unreadable", Error, "a file could not be read",
-        bad: "kaleyra-wa-lint missing.json",
-        good: "kaleyra-wa-lint payload.json");
+        bad: "missing.json (no such file)",
+        good: "payload.json");
     /// An input is past one of the linter's limits, so it was not checked: nesting deeper
     /// than 127 levels (any file), a JSON file larger than `--max-file-size` (default
     /// 10 MiB), or a JSON Lines line longer than `--max-line-length` (default 10 MiB). A
@@ -206,6 +206,71 @@ impl fmt::Display for Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{
+        BIZ_OPAQUE_CALLBACK_DATA_MAX, BODY_TEXT_MAX, FOOTER_TEXT_MAX, MAX_DEPTH, REF_MAX,
+    };
+
+    /// The limits a rule's prose states are the constants.
+    #[test]
+    fn the_limits_in_the_rule_docs_are_the_constants() {
+        let prose = |rule: Rule| {
+            format!(
+                "{} {}",
+                rule.summary(),
+                rule.description().replace("\n ", " ")
+            )
+        };
+        let too_long = prose(Rule::TooLong);
+        for stated in [
+            format!("`body.text` {BODY_TEXT_MAX}"),
+            format!("`footer.text` {FOOTER_TEXT_MAX}"),
+            format!("`biz_opaque_callback_data` {BIZ_OPAQUE_CALLBACK_DATA_MAX}"),
+        ] {
+            assert!(too_long.contains(&stated), "{stated}: {too_long}");
+        }
+        let truncated = prose(Rule::RefTruncated);
+        assert!(
+            truncated.contains(&format!("longer than {REF_MAX} characters")),
+            "{truncated}"
+        );
+        assert!(
+            truncated.contains(&format!("first {REF_MAX}")),
+            "{truncated}"
+        );
+        let limit = prose(Rule::Limit);
+        assert!(
+            limit.contains(&format!("deeper than {MAX_DEPTH} levels")),
+            "{limit}"
+        );
+        // Every number in the prose is one of the constants (or a count of documented values
+        // or digits, pinned by the tests of the pattern and of `WaSource`).
+        let known: Vec<String> = [BODY_TEXT_MAX, FOOTER_TEXT_MAX, BIZ_OPAQUE_CALLBACK_DATA_MAX]
+            .iter()
+            .map(u64::to_string)
+            // 10: the linter's default input limits in MiB, pinned by the linter's tests.
+            .chain([REF_MAX, MAX_DEPTH, 13, 7, 15, 1, 10].map(|n| n.to_string()))
+            .collect();
+        for rule in Rule::ALL {
+            let text = format!("{} {}", rule.summary(), rule.description());
+            let numbers = text
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|n| !n.is_empty());
+            for number in numbers {
+                // Codes (`KWA007`, the API's `WA400`), E.164, RFC and section numbers, `ref1`
+                // and `ref2` are not limits.
+                let is_reference = text.contains(&format!("RFC {number}"))
+                    || text.contains(&format!("section {number}"))
+                    || text.contains(&format!("WA{number}"))
+                    || text.contains(&format!("E.{number}"))
+                    || text.contains(&format!("ref{number}"));
+                assert!(
+                    known.contains(&number.to_owned()) || is_reference,
+                    "{}: `{number}` is not a constant",
+                    rule.code()
+                );
+            }
+        }
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_found() {
@@ -219,6 +284,12 @@ mod tests {
             assert!(a.explain().contains("## Bad"));
         }
         assert_eq!(Rule::from_code("KWA999"), None);
+        assert!(
+            Rule::ALL
+                .iter()
+                .all(|rule| !rule.explain().contains("kaleyra-wa-lint")),
+            "the rules do not name a tool"
+        );
         assert_eq!(format!("[{:<7}]", Severity::Error), "[error  ]");
     }
 }

@@ -7,7 +7,7 @@
 //! the constants, the required members, the lengths (in Unicode code points, the unit of
 //! `maxLength`), the `to` pattern (portable ECMA-262), `additionalProperties: false` on every
 //! object, `header: false`, and no `null` for optional members. What the server accepts but
-//! the documentation does not list (an undocumented `wa_source`, a ref over 255 characters)
+//! the documentation does not list (an undocumented `wa_source`, a ref over `limits::REF_MAX` characters)
 //! is accepted, as the Rust validator accepts it (with a warning).
 //!
 //! Two things a JSON Schema cannot see: duplicate keys (a parser has already merged them) and
@@ -17,10 +17,13 @@
 use schemars::Schema;
 use schemars::generate::SchemaSettings;
 use schemars::transform::{Transform, transform_subschemas};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::request::{ForbiddenMembers, SendRequest};
+use crate::request::SendRequest;
 use crate::response::{ErrorResponse, SuccessResponse};
+
+mod render;
+pub use render::render;
 
 /// Base of the schemas' `$id`s.
 pub const ID_BASE: &str = "https://kaleyra-wa.github.io/schemas/";
@@ -57,7 +60,7 @@ pub struct SchemaFile {
 ///
 /// Its `to` is masked (`91XXXXXXXXXX`), so it is *not* a valid request: see
 /// [`request_example`] for the sample the schemas carry.
-pub const REQUEST_SAMPLE: &str = include_str!("sample_request.json");
+const REQUEST_SAMPLE: &str = include_str!("sample_request.json");
 
 /// The masked recipient of the documented sample, and the number the example puts in its place.
 const MASKED_TO: (&str, &str) = ("91XXXXXXXXXX", "919876543210");
@@ -65,7 +68,7 @@ const MASKED_TO: (&str, &str) = ("91XXXXXXXXXX", "919876543210");
 /// The documented request sample with its masked `to` (`91XXXXXXXXXX`) replaced by a number
 /// (`919876543210`), so that the example is valid against the schema. Everything else is the
 /// reference page's, verbatim.
-pub fn request_example() -> Value {
+fn request_example() -> Value {
     let text = REQUEST_SAMPLE.replace(MASKED_TO.0, MASKED_TO.1);
     // The sample is a literal in this crate, tested to parse (`example_is_valid`).
     serde_json::from_str(&text).unwrap_or(Value::Null)
@@ -152,91 +155,11 @@ pub fn all() -> Vec<SchemaFile> {
     ]
 }
 
-/// Renders a schema as the checked-in files hold it: pretty, two-space indent, trailing
-/// newline, and the same member order whatever `serde_json`'s map type: `$schema`, `$id`,
-/// `title`, `description` first, `$defs` (`definitions`) last, the others sorted.
-pub fn render(schema: &Value) -> String {
-    let mut text = String::new();
-    write_value(&mut text, schema, 0);
-    text.push('\n');
-    text
-}
-
-fn write_value(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by_key(|key| (key_rank(key), key.as_str()));
-            out.push_str("{\n");
-            for (i, key) in keys.iter().enumerate() {
-                push_indent(out, indent + 1);
-                out.push_str(&Value::String((*key).clone()).to_string());
-                out.push_str(": ");
-                write_value(out, &map[key.as_str()], indent + 1);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            push_indent(out, indent);
-            out.push('}');
-        }
-        Value::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                push_indent(out, indent + 1);
-                write_value(out, item, indent + 1);
-                if i + 1 < items.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            push_indent(out, indent);
-            out.push(']');
-        }
-        // Scalars, `{}` and `[]`: the compact form is the pretty form.
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn push_indent(out: &mut String, level: usize) {
-    for _ in 0..level {
-        out.push_str("  ");
-    }
-}
-
-fn key_rank(key: &str) -> u8 {
-    match key {
-        "$schema" => 0,
-        "$id" => 1,
-        "title" => 2,
-        "description" => 3,
-        "$defs" | "definitions" => 9,
-        _ => 5,
-    }
-}
-
 fn finish(schema: &mut Schema, file_name: &str, title: &str, example: Value) {
     let object = schema.ensure_object();
     object.insert("$id".into(), Value::String(format!("{ID_BASE}{file_name}")));
     object.insert("title".into(), Value::String(title.into()));
     object.insert("examples".into(), Value::Array(vec![example]));
-}
-
-/// Transform for types with [`ForbiddenMembers`]: each forbidden member's subschema is `false`
-/// (with `additionalProperties: false` this is already implied; naming the member lets
-/// validators and readers say why).
-pub fn forbid_members<T: ForbiddenMembers>(schema: &mut Schema) {
-    if let Some(properties) = schema
-        .ensure_object()
-        .entry("properties")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-    {
-        for (member, _) in T::FORBIDDEN {
-            properties.insert((*member).into(), Value::Bool(false));
-        }
-    }
 }
 
 /// Removes `null` from optional members: absent is allowed, `null` is not (the request types
@@ -382,57 +305,6 @@ impl Transform for AnchoredPatterns {
     }
 }
 
-/// Keywords that JSON Schema 2020-12 (or 2019-09) introduced: none may appear in the draft-07
-/// request schema.
-pub const KEYWORDS_NOT_IN_DRAFT_07: &[&str] = &[
-    "$defs",
-    "$anchor",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$recursiveRef",
-    "$recursiveAnchor",
-    "$vocabulary",
-    "prefixItems",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "minContains",
-    "maxContains",
-    "contentSchema",
-];
-
-/// Every object key of a schema document (keywords and property names alike), with the
-/// pointer of the object holding it. Used to check the draft-07 output for newer keywords.
-pub fn keys_with_pointers(value: &Value) -> Vec<(String, String)> {
-    fn walk(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Object(map) => walk_map(map, pointer, out),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let len = pointer.len();
-                    crate::pointer::push_token(pointer, &i.to_string());
-                    walk(item, pointer, out);
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
-    fn walk_map(map: &Map<String, Value>, pointer: &mut String, out: &mut Vec<(String, String)>) {
-        for (key, value) in map {
-            out.push((pointer.clone(), key.clone()));
-            let len = pointer.len();
-            crate::pointer::push_token(pointer, key);
-            walk(value, pointer, out);
-            pointer.truncate(len);
-        }
-    }
-    let mut out = Vec::new();
-    walk(value, &mut String::new(), &mut out);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,7 +312,7 @@ mod tests {
     #[test]
     fn sample_is_a_request_but_its_masked_to_is_not_a_number() {
         let sample = crate::from_str(REQUEST_SAMPLE).unwrap();
-        let errors: Vec<_> = sample.check().errors().cloned().collect();
+        let errors: Vec<_> = sample.validate().errors().cloned().collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pointer, "/messaging_object/to");
     }
@@ -449,7 +321,7 @@ mod tests {
     fn example_is_valid() {
         let example = request_example();
         let request: SendRequest = serde_json::from_value(example).unwrap();
-        assert!(request.check().is_clean(), "{}", request.check());
+        assert!(request.validate().is_clean(), "{}", request.validate());
     }
 
     #[test]
@@ -464,16 +336,6 @@ mod tests {
             assert!(text.contains(r#""header":false"#));
             assert!(text.contains(r#""const":"whatsapp""#));
             assert!(!text.contains("null"), "{text}");
-            for (pointer, key) in keys_with_pointers(&schema) {
-                if key == "description" && !pointer.ends_with("/properties") {
-                    let at = format!("{pointer}/description");
-                    let description = schema.pointer(&at).and_then(Value::as_str).unwrap();
-                    assert!(
-                        !description.replace("\n\n", " ").contains('\n'),
-                        "{at}: {description}"
-                    );
-                }
-            }
         }
     }
 
@@ -484,16 +346,5 @@ mod tests {
             "one two `Kind` and [x]\n\nthree"
         );
         assert_eq!(clean_description("a [`b"), "a [`b");
-    }
-
-    #[test]
-    fn render_orders_members_and_ends_with_a_newline() {
-        let text = render(
-            &json!({"b": [], "$defs": {}, "title": "t", "$schema": "s", "a": [1, {"z": 1, "y": {}}]}),
-        );
-        assert_eq!(
-            text,
-            "{\n  \"$schema\": \"s\",\n  \"title\": \"t\",\n  \"a\": [\n    1,\n    {\n      \"y\": {},\n      \"z\": 1\n    }\n  ],\n  \"b\": [],\n  \"$defs\": {}\n}\n"
-        );
     }
 }

@@ -6,169 +6,66 @@
 //! behaviour implies (unknown `wa_source`, refs that will be truncated).
 
 use std::borrow::Cow;
-use std::fmt;
 use std::ops::Range;
 
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::limits::{BIZ_OPAQUE_CALLBACK_DATA_MAX, BODY_TEXT_MAX, FOOTER_TEXT_MAX, REF_MAX};
 use crate::pointer::push_token;
+use crate::report::{Report, Violation};
 use crate::request::{ExtraInfo, RECIPIENT_REGEX, SendRequest};
-use crate::rules::{Rule, Severity};
+use crate::rules::Rule;
 use crate::wa_source::WaSource;
 
-/// One problem found in a payload.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// RFC 6901 JSON pointer of the member the problem is at, with wire names
-    /// (`/messaging_object/interactive/footer/text`); `""` is the whole document.
-    pub pointer: String,
-    /// The rule broken.
-    pub rule: Rule,
-    /// What is wrong, for a person.
-    pub message: String,
-    /// For a bad recipient of `to`: its byte range inside the (unescaped) string value.
-    pub range_in_value: Option<Range<usize>>,
-}
-
-impl Violation {
-    pub(crate) fn new(pointer: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
-        Violation {
-            pointer: pointer.into(),
-            rule,
-            message: message.into(),
-            range_in_value: None,
-        }
-    }
-
-    /// The severity of the rule broken.
-    pub fn severity(&self) -> Severity {
-        self.rule.severity()
+impl SendRequest {
+    /// Validates the request: every error and warning at once, each at a JSON pointer with
+    /// wire names, in a stable order.
+    ///
+    /// This is the one validation; the derived `validator::Validate` impl the types carry
+    /// is how it is computed (its errors name Rust fields, in hash order).
+    ///
+    /// ```
+    /// let request = kaleyra_wa::from_str(r#"{"messaging_object": {
+    ///     "messaging_product": "whatsapp", "to": "919876543210", "type": "interactive",
+    ///     "interactive": {"type": "product", "footer": {"text": ""},
+    ///         "action": {"catalog_id": "", "product_retailer_id": "17026"}}}}"#)?;
+    /// let report = request.validate();
+    /// let pointers: Vec<&str> = report.errors().map(|v| v.pointer.as_str()).collect();
+    /// assert_eq!(pointers, [
+    ///     "/messaging_object/interactive/action/catalog_id",
+    ///     "/messaging_object/interactive/footer/text",
+    /// ]);
+    /// # Ok::<(), kaleyra_wa::ParseError>(())
+    /// ```
+    pub fn validate(&self) -> Report {
+        validate(self)
     }
 }
 
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            "(document)"
-        } else {
-            &self.pointer
-        };
-        write!(
-            f,
-            "{} {} {}: {}",
-            self.severity(),
-            self.rule.code(),
-            pointer,
-            self.message
-        )
-    }
-}
-
-/// Every violation of one request, errors and warnings, in a deterministic order (by pointer,
-/// then place inside the value, then rule code).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    violations: Vec<Violation>,
-}
-
-impl Report {
-    pub(crate) fn from_violations(mut violations: Vec<Violation>) -> Report {
-        violations.sort_by(|a, b| {
-            (
-                &a.pointer,
-                a.range_in_value.as_ref().map(|r| r.start),
-                a.rule,
-            )
-                .cmp(&(
-                    &b.pointer,
-                    b.range_in_value.as_ref().map(|r| r.start),
-                    b.rule,
-                ))
-        });
-        Report { violations }
-    }
-
-    /// True when there is no error (warnings allowed): the API accepts the payload.
-    pub fn is_valid(&self) -> bool {
-        self.errors().next().is_none()
-    }
-
-    /// True when there is neither an error nor a warning.
-    pub fn is_clean(&self) -> bool {
-        self.violations.is_empty()
-    }
-
-    /// All violations, errors and warnings.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-
-    /// The errors.
-    pub fn errors(&self) -> impl Iterator<Item = &Violation> {
-        self.violations
-            .iter()
-            .filter(|v| v.severity() == Severity::Error)
-    }
-
-    /// The warnings.
-    pub fn warnings(&self) -> impl Iterator<Item = &Violation> {
-        self.violations
-            .iter()
-            .filter(|v| v.severity() == Severity::Warning)
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for violation in &self.violations {
-            writeln!(f, "{violation}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Report {}
-
-/// Validates a request: every error and warning at once.
-///
-/// ```
-/// let request = kaleyra_wa::from_str(r#"{"messaging_object": {
-///     "messaging_product": "whatsapp", "to": "919876543210", "type": "interactive",
-///     "interactive": {"type": "product", "footer": {"text": ""},
-///         "action": {"catalog_id": "", "product_retailer_id": "17026"}}}}"#)?;
-/// let report = kaleyra_wa::validate(&request);
-/// let pointers: Vec<&str> = report.errors().map(|v| v.pointer.as_str()).collect();
-/// assert_eq!(pointers, [
-///     "/messaging_object/interactive/action/catalog_id",
-///     "/messaging_object/interactive/footer/text",
-/// ]);
-/// # Ok::<(), kaleyra_wa::ParseError>(())
-/// ```
-pub fn validate(request: &SendRequest) -> Report {
+/// The one validation of a request: see [`SendRequest::validate`].
+fn validate(request: &SendRequest) -> Report {
     // Most requests are clean: say so without `validator`'s bookkeeping (a hash map entry
     // and an allocation per nested struct, a regex over `to`), which costs as much as parsing.
     if is_clean(request) {
         // In test builds, every clean verdict is checked against the full validator.
         debug_assert!(
-            request.validate().is_ok(),
+            Validate::validate(request).is_ok(),
             "is_clean disagrees with validator"
         );
         return Report::default();
     }
     let mut violations = Vec::new();
-    if let Err(errors) = request.validate() {
+    if let Err(errors) = Validate::validate(request) {
         collect(&errors, &mut String::new(), &mut violations);
     }
     warnings(request, &mut violations);
+    // And every verdict of "not clean" against the rules: a shortcut stricter than the rules
+    // would send valid requests down the slow path unnoticed.
+    debug_assert!(
+        !violations.is_empty(),
+        "is_clean rejects what the validator accepts"
+    );
     Report::from_violations(violations)
-}
-
-impl SendRequest {
-    /// Validates the request: see [`validate`].
-    pub fn check(&self) -> Report {
-        validate(self)
-    }
 }
 
 /// True when `request` breaks no rule and earns no warning: the same verdict as the
@@ -255,7 +152,8 @@ fn field_violations(error: &ValidationError, pointer: &str, out: &mut Vec<Violat
     }
 }
 
-/// The violation of a string that broke its length rule: [`Rule::TooLong`] when it is longer
+/// The violation of a string that broke its length rule (for the linter, which finds the
+/// place itself): [`Rule::TooLong`] when it is longer
 /// than `max` code points, else [`Rule::Empty`].
 pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violation {
     let chars = value.chars().count();
@@ -271,7 +169,7 @@ pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violati
     }
 }
 
-/// One [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
+/// For the linter: one [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
 /// with its byte range inside `to` in [`Violation::range_in_value`].
 pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
     bad_recipients(to)
@@ -291,7 +189,7 @@ pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
 
 /// The recipients of a `to` value that are not E.164 numbers, with their byte ranges and a
 /// reason for a person. Empty when `to` matches [`crate::TO_PATTERN`].
-pub fn bad_recipients(to: &str) -> impl Iterator<Item = (Range<usize>, &'static str)> + '_ {
+fn bad_recipients(to: &str) -> impl Iterator<Item = (Range<usize>, &'static str)> + '_ {
     let mut start = 0;
     to.split(',').filter_map(move |recipient| {
         let range = start..start + recipient.len();
@@ -328,9 +226,10 @@ fn warnings(request: &SendRequest, out: &mut Vec<Violation>) {
 }
 
 impl ExtraInfo {
+    #[doc(hidden)]
     /// The warnings about this `extra_info` (refs the server will truncate, an undocumented
     /// `wa_source`), with pointers from the document root (`/extra_info/...`). They are part
-    /// of [`validate`]'s report; this is for callers that only have the `extra_info` object.
+    /// of [`SendRequest::validate`]'s report; this is for callers that only have the `extra_info` object.
     pub fn warnings(&self) -> Vec<Violation> {
         let mut out = Vec::new();
         extra_info_warnings(self, &mut out);

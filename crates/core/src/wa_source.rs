@@ -11,12 +11,24 @@ macro_rules! wa_sources {
         /// The 13 documented values have a variant each. Any other string is kept verbatim in
         /// [`WaSource::Other`] so that a round trip is lossless and a linter can warn; the
         /// server sends such a request as `api`, which [`WaSource::effective`] and
-        /// [`crate::normalize`] apply.
+        /// [`SendRequest::normalize`](crate::SendRequest::normalize) apply.
+        ///
+        /// A value is made from its wire text with `From` (or [`str::parse`]), which gives a
+        /// documented value its own variant: `Other` never holds one.
+        ///
+        /// ```
+        /// use kaleyra_wa::WaSource;
+        ///
+        /// assert_eq!(WaSource::from("api"), WaSource::Api);
+        /// let other = WaSource::from("website");
+        /// assert!(!other.is_documented());
+        /// assert_eq!(other.as_str(), "website");
+        /// ```
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum WaSource {
             $(#[doc = concat!("`", $wire, "`")] $variant,)*
             /// A value the documentation does not list; the server replaces it with `api`.
-            Other(String),
+            Other(Undocumented),
         }
 
         impl WaSource {
@@ -27,15 +39,15 @@ macro_rules! wa_sources {
             pub fn as_str(&self) -> &str {
                 match self {
                     $(WaSource::$variant => $wire,)*
-                    WaSource::Other(other) => other,
+                    WaSource::Other(other) => &other.0,
                 }
             }
 
-            /// Parses a wire value; an undocumented one becomes [`WaSource::Other`].
-            pub fn parse(value: &str) -> WaSource {
+            /// The variant of a documented wire value.
+            fn documented(value: &str) -> Option<WaSource> {
                 match value {
-                    $($wire => WaSource::$variant,)*
-                    other => WaSource::Other(other.to_owned()),
+                    $($wire => Some(WaSource::$variant),)*
+                    _ => None,
                 }
             }
         }
@@ -56,6 +68,39 @@ wa_sources! {
     Zapier = "zapier",
     Eloqua = "eloqua",
     MoEngage = "moengage",
+}
+
+/// A `wa_source` value the documentation does not list, kept verbatim. Only
+/// `WaSource::from` makes one, so it is never a documented value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Undocumented(String);
+
+impl Undocumented {
+    /// The value, as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for WaSource {
+    fn from(value: &str) -> WaSource {
+        WaSource::documented(value)
+            .unwrap_or_else(|| WaSource::Other(Undocumented(value.to_owned())))
+    }
+}
+
+impl From<String> for WaSource {
+    fn from(value: String) -> WaSource {
+        WaSource::documented(&value).unwrap_or(WaSource::Other(Undocumented(value)))
+    }
+}
+
+impl std::str::FromStr for WaSource {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<WaSource, Self::Err> {
+        Ok(WaSource::from(value))
+    }
 }
 
 impl WaSource {
@@ -94,7 +139,7 @@ impl<'de> Deserialize<'de> for WaSource {
                 f.write_str("a string")
             }
             fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<WaSource, E> {
-                Ok(WaSource::parse(value))
+                Ok(WaSource::from(value))
             }
         }
         deserializer.deserialize_str(Visitor)
@@ -125,19 +170,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn documented_values_round_trip_and_others_fall_back_to_api() {
+    fn documented_values_become_their_variant_whatever_the_way_in() {
         assert_eq!(WaSource::DOCUMENTED.len(), 13);
         for wire in WaSource::DOCUMENTED {
-            let source = WaSource::parse(wire);
-            assert!(source.is_documented());
-            assert_eq!(source.as_str(), *wire);
-            assert_eq!(source.effective(), source);
+            let json = format!("{wire:?}");
+            for source in [
+                WaSource::from(*wire),
+                WaSource::from(wire.to_string()),
+                wire.parse().unwrap(),
+                serde_json::from_str(&json).unwrap(),
+            ] {
+                assert!(source.is_documented(), "{wire}");
+                assert_eq!(source.as_str(), *wire);
+                assert_eq!(source.effective(), source);
+                assert_eq!(serde_json::to_string(&source).unwrap(), json);
+            }
         }
+    }
+
+    #[test]
+    fn other_values_round_trip_and_fall_back_to_api() {
         let other: WaSource = serde_json::from_str(r#""website""#).unwrap();
-        assert_eq!(other, WaSource::Other("website".into()));
+        assert_eq!(other, WaSource::from("website"));
+        assert!(matches!(&other, WaSource::Other(value) if value.as_str() == "website"));
         assert_eq!(other.effective(), WaSource::Api);
         assert_eq!(serde_json::to_string(&other).unwrap(), r#""website""#);
         // Case matters: the documented values are lower case.
-        assert!(!WaSource::parse("API").is_documented());
+        assert!(!WaSource::from("API").is_documented());
     }
 }

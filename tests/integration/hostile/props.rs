@@ -83,7 +83,7 @@ fn core(bytes: &[u8]) -> Result<Core, TestCaseError> {
             })
         }
         Ok(request) => {
-            let report = request.check();
+            let report = request.validate();
             for violation in report.violations() {
                 prop_assert!(is_code(violation.rule), "{}", violation);
                 prop_assert!(is_pointer(&violation.pointer), "{}", violation);

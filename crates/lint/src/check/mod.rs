@@ -78,7 +78,7 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     let text = simdutf8::basic::from_utf8(bytes).ok();
     let typed = text.and_then(kaleyra_wa::try_from_str);
     if let (Some(text), Some(request)) = (text, &typed) {
-        let report = request.check();
+        let report = request.validate();
         if report.is_clean() {
             return Vec::new();
         }
@@ -273,7 +273,7 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
         })
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    let Ok(extra) = ExtraInfo::deserialize(Value::Object(members)) else {
+    let Ok(extra) = <ExtraInfo as Deserialize>::deserialize(Value::Object(members)) else {
         return;
     };
     for violation in extra.warnings() {
@@ -290,14 +290,14 @@ fn safety_net(
 ) {
     let violations: Vec<DocFinding> = match typed {
         Some(request) => request
-            .check()
+            .validate()
             .errors()
             .cloned()
             .map(from_violation)
             .collect(),
         None => match kaleyra_wa::from_slice(body) {
             Ok(request) => request
-                .check()
+                .validate()
                 .errors()
                 .cloned()
                 .map(from_violation)

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use kaleyra_wa::request::ForbiddenMembers;
+use kaleyra_wa::ForbiddenMembers;
 use kaleyra_wa::{Interactive, Rule};
 use serde_json::Value;
 

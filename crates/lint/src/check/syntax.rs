@@ -19,7 +19,10 @@ pub(super) fn parse_value(body: &[u8], text: Option<&str>) -> serde_json::Result
         None => serde_json::from_slice(body),
     };
     match parsed {
-        Err(error) if error.is_syntax() && error.to_string().starts_with("number out of range") => {
+        Err(error)
+            if kaleyra_wa::JsonErrorKind::classify(&error)
+                == kaleyra_wa::JsonErrorKind::NumberOutOfRange =>
+        {
             serde_json::from_slice(&tame_numbers(body))
         }
         parsed => parsed,
@@ -115,19 +118,10 @@ pub(super) fn syntax_finding(
     typed_rejected: bool,
     error: &serde_json::Error,
 ) -> DocFinding {
-    let line_start = if error.line() <= 1 {
-        0
-    } else {
-        memchr::memchr_iter(b'\n', body)
-            .nth(error.line() - 2)
-            .map_or(body.len(), |i| i + 1)
-    };
-    let start = (line_start + error.column().saturating_sub(1)).min(body.len());
+    let json = kaleyra_wa::JsonError::new(body, error);
+    let start = json.offset();
     let end = next_char_end(body, start);
-    let full = error.to_string();
-    let message = full
-        .rfind(" at line ")
-        .map_or(full.as_str(), |at| &full[..at]);
+    let message = json.message();
     if let Some((encoding, iconv)) = wide_encoding(body) {
         let width = if iconv.starts_with("UTF-16") { 2 } else { 4 };
         return DocFinding::new(
@@ -140,8 +134,8 @@ pub(super) fn syntax_finding(
         ))
         .at(0..width.min(body.len()));
     }
-    if message.starts_with("recursion limit exceeded") {
-        return DocFinding::new(Rule::Limit, "", kaleyra_wa::limits::too_deep_message())
+    if json.kind() == kaleyra_wa::JsonErrorKind::TooDeep {
+        return DocFinding::new(Rule::Limit, "", json.message())
             .help("a request nests four levels deep: this is not a request")
             .at(start..end);
     }
@@ -159,7 +153,7 @@ pub(super) fn syntax_finding(
             Some("a payload is one JSON object: {\"messaging_object\": {...}}"),
         )
     } else {
-        (message.replace("EOF", "end of input"), None)
+        (message.to_owned(), None)
     };
     let pointer = match core {
         Some(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),

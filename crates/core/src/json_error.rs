@@ -1,0 +1,205 @@
+//! `serde_json` errors, read once: their kind (finer than [`serde_json::error::Category`]),
+//! their message without the position, and their place as a byte offset; and the one
+//! conversion of a byte offset into a line and a code-point column.
+//!
+//! `serde_json` says "too deep" and "number out of range" only in its messages: this module
+//! is the one place that reads them, so the parser and the linter word and place every
+//! `serde_json` error the same way.
+
+use serde_json::error::Category;
+
+/// What kind of problem `serde_json` met.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonErrorKind {
+    /// The text is not JSON (RFC 8259).
+    Syntax,
+    /// The input ended inside a value.
+    Eof,
+    /// Arrays and objects nest deeper than [`crate::limits::MAX_DEPTH`] levels.
+    TooDeep,
+    /// A well-formed number that no `f64` holds (JSON allows any number of digits).
+    NumberOutOfRange,
+    /// Well-formed JSON that is not the expected type (a wrong member, type or value).
+    Data,
+    /// An I/O error of the reader (never from a slice or a string).
+    Io,
+}
+
+impl JsonErrorKind {
+    /// The kind of `error`.
+    ///
+    /// ```
+    /// use kaleyra_wa::JsonErrorKind;
+    ///
+    /// let kind = |text: &str| {
+    ///     JsonErrorKind::classify(&serde_json::from_str::<serde_json::Value>(text).unwrap_err())
+    /// };
+    /// assert_eq!(kind("[1,]"), JsonErrorKind::Syntax);
+    /// assert_eq!(kind("[1"), JsonErrorKind::Eof);
+    /// assert_eq!(kind(&"[".repeat(200)), JsonErrorKind::TooDeep);
+    /// assert_eq!(kind("1e400"), JsonErrorKind::NumberOutOfRange);
+    /// ```
+    pub fn classify(error: &serde_json::Error) -> JsonErrorKind {
+        match error.classify() {
+            // serde_json's stable messages (its `ErrorCode`s are private).
+            Category::Syntax if message(error).starts_with("recursion limit exceeded") => {
+                JsonErrorKind::TooDeep
+            }
+            Category::Syntax if message(error).starts_with("number out of range") => {
+                JsonErrorKind::NumberOutOfRange
+            }
+            Category::Syntax => JsonErrorKind::Syntax,
+            Category::Eof => JsonErrorKind::Eof,
+            Category::Data => JsonErrorKind::Data,
+            Category::Io => JsonErrorKind::Io,
+        }
+    }
+}
+
+/// A `serde_json` error read against the bytes it was raised on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    kind: JsonErrorKind,
+    message: String,
+    offset: usize,
+}
+
+impl JsonError {
+    /// Reads `error`, raised by `serde_json` on `bytes`.
+    ///
+    /// ```
+    /// let text = "{\"a\": \"é\" x}";
+    /// let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+    /// let error = kaleyra_wa::JsonError::new(text.as_bytes(), &error);
+    /// assert_eq!(error.message(), "expected `,` or `}`");
+    /// assert_eq!(&text[error.offset()..], "x}");
+    /// assert_eq!(kaleyra_wa::line_column(text.as_bytes(), error.offset()), (1, 11));
+    /// ```
+    pub fn new(bytes: &[u8], error: &serde_json::Error) -> JsonError {
+        let kind = JsonErrorKind::classify(error);
+        let message = match kind {
+            JsonErrorKind::TooDeep => crate::limits::too_deep_message(),
+            // Not in data errors, which quote the payload's keys.
+            JsonErrorKind::Eof | JsonErrorKind::Syntax => {
+                message(error).replace("EOF", "end of input")
+            }
+            _ => message(error),
+        };
+        JsonError {
+            kind,
+            message,
+            offset: offset(bytes, error.line(), error.column()),
+        }
+    }
+
+    /// The kind of problem.
+    pub fn kind(&self) -> JsonErrorKind {
+        self.kind
+    }
+
+    /// What is wrong, for a person: `serde_json`'s words without the position (and, in a
+    /// syntax error, "end of input" for its "EOF"); for nesting too deep, ours, with the
+    /// limit.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The byte offset where `serde_json` stopped: the byte it could not take, or the end.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+/// `serde_json`'s message without the " at line L column C" it appends.
+fn message(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    match full.rfind(" at line ") {
+        Some(at) => full[..at].to_owned(),
+        None => full,
+    }
+}
+
+/// The byte offset of `serde_json`'s 1-based `line` and 1-based byte `column` (0: before the
+/// line's first byte), clamped to `bytes`.
+fn offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        (bytes.iter().enumerate())
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(bytes.len(), |(i, _)| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// The 1-based line and 1-based column, in Unicode code points, of the character holding the
+/// byte at `offset` (clamped to `bytes`; `bytes.len()` is the place after the last one).
+///
+/// Linear in `offset`: for one place. (The linter keeps an index for many places.)
+pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+    // Inside a character: its first byte.
+    while offset > line_start && bytes.get(offset).is_some_and(|b| is_continuation(*b)) {
+        offset -= 1;
+    }
+    let column = 1
+        + (bytes[line_start..offset].iter())
+            .filter(|b| !is_continuation(**b))
+            .count();
+    (line, column)
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> JsonError {
+        let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        JsonError::new(text.as_bytes(), &error)
+    }
+
+    #[test]
+    fn kinds_messages_and_places() {
+        let error = read("");
+        assert_eq!(error.kind(), JsonErrorKind::Eof);
+        assert_eq!(error.message(), "end of input while parsing a value");
+        assert_eq!(error.offset(), 0);
+        let error = read(&"[".repeat(crate::limits::MAX_DEPTH + 1));
+        assert_eq!(error.kind(), JsonErrorKind::TooDeep);
+        assert_eq!(error.message(), crate::limits::too_deep_message());
+        assert_eq!(error.offset(), crate::limits::MAX_DEPTH);
+        let error = read("[1e999]");
+        assert_eq!(error.kind(), JsonErrorKind::NumberOutOfRange);
+        assert_eq!(error.message(), "number out of range");
+        let error = read("{}\n\n  x");
+        assert_eq!((error.kind(), error.offset()), (JsonErrorKind::Syntax, 6));
+        let error = serde_json::from_str::<String>("1").unwrap_err();
+        assert_eq!(JsonErrorKind::classify(&error), JsonErrorKind::Data);
+    }
+
+    #[test]
+    fn lines_and_code_point_columns() {
+        let text = "a\né😀x\r\n".as_bytes();
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 1), (1, 2));
+        assert_eq!(line_column(text, 2), (2, 1));
+        // `é` is 2 bytes, `😀` 4: `x` is byte 8, the third code point of line 2.
+        assert_eq!(line_column(text, 8), (2, 3));
+        // A byte inside `😀` is the place of `😀`.
+        assert_eq!(line_column(text, 6), (2, 2));
+        assert_eq!(line_column(text, text.len()), (3, 1));
+        assert_eq!(line_column(text, 1000), (3, 1));
+    }
+}

@@ -20,7 +20,7 @@ mod syntax;
 
 use std::ops::Range;
 
-use kaleyra_wa::{ExtraInfo, Rule, SendRequest, Violation};
+use kaleyra_wa::{ExtraInfo, Rule, Violation};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -86,7 +86,17 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
         // with its pointer; only the places are to be found.
         return typed_path(text, &report);
     }
-    slow_path(bytes, text, typed)
+    // The typed parse failed (or the bytes are not UTF-8).
+    slow_path(bytes, text)
+}
+
+/// What the core's fast pass said of the text the slow path checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Core {
+    /// It ran on this text and rejected it: no need to run it again for a message.
+    Rejected,
+    /// It ran on other bytes (the text with its byte order mark).
+    NotRun,
 }
 
 /// The findings of a document the core parsed (so it is JSON, has no duplicate key, and
@@ -156,7 +166,7 @@ fn help(rule: Rule, pointer: &str) -> Option<String> {
 
 /// `text`: `bytes` as text, when they are UTF-8.
 #[cold]
-fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Vec<DocFinding> {
+fn slow_path(bytes: &[u8], text: Option<&str>) -> Vec<DocFinding> {
     let mut out = Vec::new();
     let offset = if bytes.starts_with(BOM) {
         out.push(
@@ -176,7 +186,12 @@ fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Ve
     // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
     let text = text.and_then(|text| text.get(offset..));
     // Without a BOM, the core's fast pass ran on `body` itself.
-    check_body(body, text, typed.as_ref(), offset == 0, &mut out);
+    let core = if offset == 0 {
+        Core::Rejected
+    } else {
+        Core::NotRun
+    };
+    check_body(body, text, core, &mut out);
     for finding in &mut out[usize::from(offset > 0)..] {
         finding.span = finding.span.start + offset..finding.span.end + offset;
         if let Some(related) = &mut finding.related {
@@ -190,22 +205,14 @@ fn slow_path(bytes: &[u8], text: Option<&str>, typed: Option<SendRequest>) -> Ve
     out
 }
 
-/// `text`: `body` as text, when it is UTF-8; `typed`: the core's fast pass over the document,
-/// which ran on `body` itself when `typed_ran_on_body`.
-fn check_body(
-    body: &[u8],
-    text: Option<&str>,
-    typed: Option<&SendRequest>,
-    typed_ran_on_body: bool,
-    out: &mut Vec<DocFinding>,
-) {
-    let typed_rejected = typed_ran_on_body && typed.is_none();
+/// `text`: `body` as text, when it is UTF-8.
+fn check_body(body: &[u8], text: Option<&str>, core: Core, out: &mut Vec<DocFinding>) {
     // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
     // UTF-8 are parsed as bytes, for serde_json's message and place.
     let value: Value = match parse_value(body, text) {
         Ok(value) => value,
         Err(error) => {
-            out.push(syntax_finding(body, typed_rejected, &error));
+            out.push(syntax_finding(body, core, &error));
             return;
         }
     };
@@ -234,7 +241,7 @@ fn check_body(
         .iter()
         .any(|f| f.rule.severity() == kaleyra_wa::Severity::Error);
     if !has_errors {
-        safety_net(body, typed, &tree, out);
+        safety_net(body, &tree, out);
     }
     warnings(&value, &tree, out);
 }
@@ -282,32 +289,19 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
 }
 
 /// Reports the core's verdict when the schema found no error but the core rejects.
-fn safety_net(
-    body: &[u8],
-    typed: Option<&SendRequest>,
-    tree: &Spans<'_>,
-    out: &mut Vec<DocFinding>,
-) {
-    let violations: Vec<DocFinding> = match typed {
-        Some(request) => request
+fn safety_net(body: &[u8], tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
+    let violations: Vec<DocFinding> = match kaleyra_wa::from_slice(body) {
+        Ok(request) => request
             .validate()
             .errors()
             .cloned()
             .map(from_violation)
             .collect(),
-        None => match kaleyra_wa::from_slice(body) {
-            Ok(request) => request
-                .validate()
-                .errors()
-                .cloned()
-                .map(from_violation)
-                .collect(),
-            Err(error) => vec![DocFinding::new(
-                error.rule(),
-                error.pointer(),
-                error.message(),
-            )],
-        },
+        Err(error) => vec![DocFinding::new(
+            error.rule(),
+            error.pointer(),
+            error.message(),
+        )],
     };
     for finding in violations {
         let span = tree

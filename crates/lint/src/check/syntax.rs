@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use kaleyra_wa::Rule;
 
-use super::DocFinding;
+use super::{Core, DocFinding};
 
 /// Parses `body` (`text`, when it is UTF-8) into a tree. JSON numbers have no limit
 /// (RFC 8259, section 6), but `serde_json` rejects one past `f64` ("number out of range"):
@@ -112,12 +112,8 @@ fn is_json_number(token: &[u8]) -> bool {
     at == token.len()
 }
 
-/// `typed_rejected`: the core's fast pass already rejected `body`.
-pub(super) fn syntax_finding(
-    body: &[u8],
-    typed_rejected: bool,
-    error: &serde_json::Error,
-) -> DocFinding {
+/// The finding for `body`, which `serde_json` rejected with `error`.
+pub(super) fn syntax_finding(body: &[u8], core: Core, error: &serde_json::Error) -> DocFinding {
     let json = kaleyra_wa::JsonError::new(body, error);
     let start = json.offset();
     let end = next_char_end(body, start);
@@ -142,10 +138,9 @@ pub(super) fn syntax_finding(
     // The core names the member being parsed where parsing stopped (`""` when it stops
     // earlier, at a data error, or at the top level). No need to run the core's fast pass a
     // second time when it rejected these bytes.
-    let core = if typed_rejected {
-        Some(kaleyra_wa::describe_rejection(body))
-    } else {
-        kaleyra_wa::from_slice(body).err()
+    let core = match core {
+        Core::Rejected => Some(kaleyra_wa::describe_rejection(body)),
+        Core::NotRun => kaleyra_wa::from_slice(body).err(),
     };
     let (message, help) = if body.iter().all(u8::is_ascii_whitespace) {
         (

@@ -2,6 +2,7 @@
 //! schema's members, looked up by pointer (constants, limits, did-you-mean).
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -11,7 +12,7 @@ use serde_json::Value;
 
 use super::syntax::is_huge_number;
 use super::{DocFinding, from_violation, with_help};
-use crate::locate::Spans;
+use crate::locate::{Node, Spans};
 
 /// The request schema's validator, built once.
 fn validator() -> &'static jsonschema::Validator {
@@ -34,137 +35,159 @@ fn schema() -> &'static Value {
 pub(super) fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     for error in validator().iter_errors(value) {
         let pointer = error.instance_path().as_str().to_owned();
-        let node = tree.lookup(&pointer);
-        let instance = error.instance();
+        let at = At {
+            node: tree.lookup(&pointer),
+            pointer,
+            instance: error.instance(),
+        };
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                for key in unexpected {
-                    let mut member = pointer.clone();
-                    kaleyra_wa::pointer::push_token(&mut member, key);
-                    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
-                    let finding =
-                        DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`"))
-                            .at(span);
-                    out.push(match did_you_mean(&pointer, key) {
-                        Some(suggestion) => finding.help(suggestion),
-                        None => finding,
-                    });
-                }
+                unknown_members(&at, unexpected, tree, out)
             }
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
-                out.push(
-                    DocFinding::new(
-                        Rule::Missing,
-                        pointer.clone(),
-                        format!("missing mandatory member `{name}`"),
-                    )
-                    .at(node.as_ref().map_or(0..0, |n| n.opening())),
-                );
-            }
-            ValidationErrorKind::FalseSchema => {
-                let member = kaleyra_wa::pointer::tokens(&pointer)
-                    .last()
-                    .unwrap_or_default();
-                let reason = Interactive::FORBIDDEN
-                    .iter()
-                    .find(|(name, _)| *name == member)
-                    .map_or("this member is not allowed here", |(_, reason)| reason);
-                out.push(
-                    with_help(DocFinding::new(Rule::Header, pointer.clone(), reason))
-                        .at(node.as_ref().map_or(0..0, |n| n.key_or_value())),
-                );
-            }
-            ValidationErrorKind::MaxLength { limit } => {
-                let text = instance.as_str().unwrap_or_default();
-                out.push(
-                    with_help(from_violation(kaleyra_wa::length_violation(
-                        &pointer,
-                        text,
-                        Some(*limit),
-                    )))
-                    .at(node.as_ref().map_or(0..0, |n| n.value())),
-                );
-            }
-            ValidationErrorKind::MinLength { .. } => {
-                let text = instance.as_str().unwrap_or_default();
-                out.push(
-                    from_violation(kaleyra_wa::length_violation(&pointer, text, None))
-                        .at(node.as_ref().map_or(0..0, |n| n.value())),
-                );
-            }
-            ValidationErrorKind::Pattern { .. } => {
-                let text = instance.as_str().unwrap_or_default();
-                // Looked up once: each recipient's place costs no scan of the value.
-                let start = node.as_ref().and_then(|n| n.plain_string_start());
-                for violation in kaleyra_wa::recipient_violations(&pointer, text) {
-                    let span = match (&violation.range_in_value, start) {
-                        (Some(range), Some(start)) => start + range.start..start + range.end,
-                        _ => node.as_ref().map_or(0..0, |n| n.value()),
-                    };
-                    out.push(with_help(from_violation(violation)).at(span));
-                }
-            }
-            ValidationErrorKind::Type { kind } => {
-                // A number past `f64` was parsed as a `0` (see `parse_value`): say what it is.
-                let found = match &node {
-                    Some(node)
-                        if instance.is_number() && is_huge_number(node.value_text().as_bytes()) =>
-                    {
-                        "a number too large to represent"
-                    }
-                    _ => json_type(instance),
-                };
-                out.push(
-                    DocFinding::new(
-                        Rule::Type,
-                        pointer.clone(),
-                        format!("expected {}, found {found}", expected_type(kind)),
-                    )
-                    .at(node.as_ref().map_or(0..0, |n| n.value())),
-                );
-            }
+            ValidationErrorKind::Required { property } => out.push(missing(&at, property)),
+            ValidationErrorKind::FalseSchema => out.push(forbidden(&at)),
+            ValidationErrorKind::MaxLength { limit } => out.push(length(&at, Some(*limit))),
+            ValidationErrorKind::MinLength { .. } => out.push(length(&at, None)),
+            ValidationErrorKind::Pattern { .. } => recipients(&at, out),
+            ValidationErrorKind::Type { kind } => out.push(wrong_type(&at, kind)),
             ValidationErrorKind::OneOfNotValid { .. }
             | ValidationErrorKind::Constant { .. }
             | ValidationErrorKind::Enum { .. }
-            | ValidationErrorKind::AnyOf { .. } => {
-                let span = node.as_ref().map_or(0..0, |n| n.value());
-                let finding = match (instance.as_str(), constant_at(&pointer)) {
-                    (Some(found), Some(expected)) => DocFinding::new(
-                        Rule::Constant,
-                        pointer.clone(),
-                        format!("expected `{expected}`, found `{found}`"),
-                    )
-                    .help(format!("the only allowed value is `{expected}`")),
-                    (Some(_), None) => DocFinding::new(
-                        Rule::Type,
-                        pointer.clone(),
-                        "this text is not one of the values allowed here",
-                    ),
-                    (None, _) => DocFinding::new(
-                        Rule::Type,
-                        pointer.clone(),
-                        format!("expected a string, found {}", json_type(instance)),
-                    ),
-                };
-                out.push(finding.at(span));
-            }
+            | ValidationErrorKind::AnyOf { .. } => out.push(not_allowed(&at)),
             // A `not` guards a `pattern` (no final newline, for validators whose `$` matches
             // before one): the pattern's own error reports the value, in our words.
             ValidationErrorKind::Not { .. }
-                if subschema_at(&pointer).is_some_and(|s| s.get("pattern").is_some()) => {}
+                if subschema_at(&at.pointer).is_some_and(|s| s.get("pattern").is_some()) => {}
             // No other keyword is in the schema; should one appear, name the place in our
             // words rather than dump the schema.
             _ => out.push(
                 DocFinding::new(
                     Rule::Type,
-                    pointer.clone(),
-                    format!("{} is not allowed here", json_type(instance)),
+                    at.pointer.clone(),
+                    format!("{} is not allowed here", json_type(at.instance)),
                 )
-                .at(node.as_ref().map_or(0..0, |n| n.value())),
+                .at(at.value()),
             ),
         }
     }
+}
+
+/// Where a schema error is: the member's pointer, its node in the text, its value.
+struct At<'a> {
+    pointer: String,
+    node: Option<Node<'a>>,
+    instance: &'a Value,
+}
+
+impl At<'_> {
+    /// The value's span (empty when the node is not found).
+    fn value(&self) -> Range<usize> {
+        self.node.as_ref().map_or(0..0, |n| n.value())
+    }
+
+    /// The value as text (empty for another type).
+    fn text(&self) -> &str {
+        self.instance.as_str().unwrap_or_default()
+    }
+}
+
+fn unknown_members(
+    at: &At<'_>,
+    unexpected: &[String],
+    tree: &Spans<'_>,
+    out: &mut Vec<DocFinding>,
+) {
+    for key in unexpected {
+        let mut member = at.pointer.clone();
+        kaleyra_wa::pointer::push_token(&mut member, key);
+        let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
+        let finding =
+            DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
+        out.push(match did_you_mean(&at.pointer, key) {
+            Some(suggestion) => finding.help(suggestion),
+            None => finding,
+        });
+    }
+}
+
+fn missing(at: &At<'_>, property: &Value) -> DocFinding {
+    let name = property.as_str().unwrap_or_default();
+    DocFinding::new(
+        Rule::Missing,
+        at.pointer.clone(),
+        format!("missing mandatory member `{name}`"),
+    )
+    .at(at.node.as_ref().map_or(0..0, |n| n.opening()))
+}
+
+fn forbidden(at: &At<'_>) -> DocFinding {
+    let member = kaleyra_wa::pointer::tokens(&at.pointer)
+        .last()
+        .unwrap_or_default();
+    let reason = Interactive::FORBIDDEN
+        .iter()
+        .find(|(name, _)| *name == member)
+        .map_or("this member is not allowed here", |(_, reason)| reason);
+    with_help(DocFinding::new(Rule::Header, at.pointer.clone(), reason))
+        .at(at.node.as_ref().map_or(0..0, |n| n.key_or_value()))
+}
+
+/// Too long (with the limit) or empty.
+fn length(at: &At<'_>, limit: Option<u64>) -> DocFinding {
+    let violation = kaleyra_wa::length_violation(&at.pointer, at.text(), limit);
+    with_help(from_violation(violation)).at(at.value())
+}
+
+/// One finding per bad recipient of `to`, each at its own place.
+fn recipients(at: &At<'_>, out: &mut Vec<DocFinding>) {
+    // Looked up once: each recipient's place costs no scan of the value.
+    let start = at.node.as_ref().and_then(|n| n.plain_string_start());
+    for violation in kaleyra_wa::recipient_violations(&at.pointer, at.text()) {
+        let span = match (&violation.range_in_value, start) {
+            (Some(range), Some(start)) => start + range.start..start + range.end,
+            _ => at.value(),
+        };
+        out.push(with_help(from_violation(violation)).at(span));
+    }
+}
+
+fn wrong_type(at: &At<'_>, kind: &TypeKind) -> DocFinding {
+    // A number past `f64` was parsed as a `0` (see `parse_value`): say what it is.
+    let found = match &at.node {
+        Some(node) if at.instance.is_number() && is_huge_number(node.value_text().as_bytes()) => {
+            "a number too large to represent"
+        }
+        _ => json_type(at.instance),
+    };
+    DocFinding::new(
+        Rule::Type,
+        at.pointer.clone(),
+        format!("expected {}, found {found}", expected_type(kind)),
+    )
+    .at(at.value())
+}
+
+/// A value other than the allowed ones: a wrong constant, or not a string.
+fn not_allowed(at: &At<'_>) -> DocFinding {
+    let finding = match (at.instance.as_str(), constant_at(&at.pointer)) {
+        (Some(found), Some(expected)) => DocFinding::new(
+            Rule::Constant,
+            at.pointer.clone(),
+            format!("expected `{expected}`, found `{found}`"),
+        )
+        .help(format!("the only allowed value is `{expected}`")),
+        (Some(_), None) => DocFinding::new(
+            Rule::Type,
+            at.pointer.clone(),
+            "this text is not one of the values allowed here",
+        ),
+        (None, _) => DocFinding::new(
+            Rule::Type,
+            at.pointer.clone(),
+            format!("expected a string, found {}", json_type(at.instance)),
+        ),
+    };
+    finding.at(at.value())
 }
 
 fn expected_type(kind: &TypeKind) -> String {

@@ -1,0 +1,57 @@
+//! Instruction counts, for a machine shared with other work: `benches/instructions.sh` runs
+//! this under `valgrind --tool=callgrind` and prints instructions per call of each routine and
+//! their ratios to the valid path. Instruction counts do not move with the machine's load, so
+//! they back the wall-clock ratios of `diagnostics` where those are noisy.
+//!
+//! `MODE` picks the routine (see `main`), `N` the number of calls (default 1,000); the
+//! script runs each mode with `N=0` and `N=1000` and subtracts, which leaves the calls alone.
+
+use std::hint::black_box;
+
+use kaleyra_wa::SendRequest;
+use kaleyra_wa_linter::{Options, lint_document};
+
+const RECORD: &str = include_str!("data/record-500.json");
+const DOCUMENT: &str = include_str!("data/request-4k.json");
+
+fn main() {
+    let mode = std::env::var("MODE").unwrap_or_default();
+    let calls: usize = std::env::var("N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let (base, error) = mode.split_once('-').unwrap_or((mode.as_str(), "valid"));
+    let base = if base == "document" { DOCUMENT } else { RECORD };
+    let text = match error {
+        "phone" => base.replacen("\"to\": \"", "\"to\": \"0", 1),
+        "unknown" => base.replacen(
+            "\"catalog_id\"",
+            "\"catalogue_id\": \"1\", \"catalog_id\"",
+            1,
+        ),
+        "syntax" => base.replacen("\"catalog_id\":", "\"catalog_id\"", 1),
+        _ => base.to_owned(),
+    };
+    let bare = error == "bare";
+    // Once before counting: the schema's validator is built on first use.
+    black_box(lint_document(
+        "r.json",
+        None,
+        text.as_bytes(),
+        1,
+        Options::default(),
+    ));
+    for _ in 0..calls {
+        if bare {
+            black_box(serde_json::from_slice::<SendRequest>(text.as_bytes()).is_ok());
+        } else {
+            black_box(lint_document(
+                "r.json",
+                None,
+                text.as_bytes(),
+                1,
+                Options::default(),
+            ));
+        }
+    }
+}

@@ -49,6 +49,7 @@ fn main() {
     }
     let bytes: usize = records.iter().map(|r| r.len() + 1).sum();
     let inputs = [Input::File {
+        size: None,
         path: file.path().to_owned(),
         name: "requests.jsonl".into(),
         format: InputFormat::JsonLines,

@@ -10,7 +10,7 @@ use crate::engine::Input;
 
 /// What makes two inputs the same.
 #[derive(Debug, Hash, PartialEq, Eq)]
-enum Identity {
+pub(crate) enum Identity {
     Stdin,
     /// The file system's identity of a file (device and inode on Unix; the canonical path
     /// elsewhere), so that other spellings of a path, links included, are the same file.
@@ -22,14 +22,36 @@ enum Identity {
     Path(PathBuf),
 }
 
-/// `inputs` without the repeated ones, in order.
-pub(crate) fn first_of_each(inputs: Vec<Input>) -> Vec<Input> {
-    // One `stat` per file, on every core.
-    let identities: Vec<Identity> = inputs.par_iter().map(identity).collect();
-    let mut seen = HashSet::with_capacity(inputs.len());
-    inputs
+impl Identity {
+    /// A file's identity from its metadata (`None` where that needs its path).
+    pub(crate) fn of(metadata: &std::fs::Metadata) -> Option<Identity> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Identity::File(metadata.dev(), metadata.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            None
+        }
+    }
+}
+
+/// `inputs` without the repeated ones, in order; an identity already known (from the `stat`
+/// of a named path) is not looked up again.
+pub(crate) fn first_of_each(inputs: Vec<(Input, Option<Identity>)>) -> Vec<Input> {
+    // One `stat` per file not known yet, on every core; `collect` keeps the order.
+    let identified: Vec<(Input, Identity)> = inputs
+        .into_par_iter()
+        .map(|(input, known)| {
+            let identity = known.unwrap_or_else(|| identity(&input));
+            (input, identity)
+        })
+        .collect();
+    let mut seen = HashSet::with_capacity(identified.len());
+    identified
         .into_iter()
-        .zip(identities)
         .filter_map(|(input, identity)| seen.insert(identity).then_some(input))
         .collect()
 }

@@ -62,7 +62,9 @@ pub fn read(paths: &[PathBuf], journal: &Path) -> Result<Vec<Record>, Unreadable
             {
                 continue;
             }
-            Input::File { path, name, format } => {
+            Input::File {
+                path, name, format, ..
+            } => {
                 let bytes = read_limited(File::open(&path)).map_err(|e| Unreadable {
                     name: name.clone(),
                     reason: e.to_string(),

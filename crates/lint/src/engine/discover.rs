@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::distinct::Identity;
+
 /// How a file holds requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputFormat {
@@ -37,6 +39,10 @@ pub enum Input {
         name: String,
         /// How it holds requests.
         format: InputFormat,
+        /// Its size when it was found, if known: a JSON file is then read in that many bytes
+        /// without a last `read` to see the end (on many small files, every system call
+        /// counts). Bytes added after discovery are not read; `None` reads to the end.
+        size: Option<u64>,
     },
     /// Standard input.
     Stdin {
@@ -65,34 +71,44 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
     // Each path costs a `stat` (is it a directory?): on a long list of files (from `xargs`)
     // that is one system call per file, so the paths are looked at on every core. `collect`
     // keeps their order.
-    let inputs = paths
+    // The one `stat` of a named path also gives its size and its identity (for
+    // `distinct`), so a named file costs no other.
+    let found: Vec<(Input, Option<Identity>)> = paths
         .par_iter()
         .flat_map_iter(|path| {
-            let mut inputs = Vec::with_capacity(1);
+            let mut found = Vec::with_capacity(1);
             if path.as_os_str() == "-" {
                 let name = stdin_name.unwrap_or("<stdin>").to_owned();
                 let format = InputFormat::from_name(&name);
-                inputs.push(Input::Stdin { name, format });
-            } else if path.is_dir() {
+                found.push((Input::Stdin { name, format }, Some(Identity::Stdin)));
+                return found;
+            }
+            let metadata = std::fs::metadata(path).ok();
+            if metadata.as_ref().is_some_and(|m| m.is_dir()) {
+                let mut inputs = Vec::new();
                 walk(path, &mut inputs);
+                found.extend(inputs.into_iter().map(|input| (input, None)));
             } else {
                 let name = display(path);
                 let format = InputFormat::from_name(&name);
-                inputs.push(Input::File {
+                let identity = metadata.as_ref().and_then(Identity::of);
+                let input = Input::File {
                     path: path.clone(),
                     name,
                     format,
-                });
+                    size: metadata.filter(|m| m.is_file()).map(|m| m.len()),
+                };
+                found.push((input, identity));
             }
-            inputs
+            found
         })
         .collect();
-    // Only several paths pay a `stat` per file for this (one path, the usual case, names no
-    // file twice but through links, which are kept as the walk finds them).
+    // Only several paths can reach a file twice (one path, the usual case, names no file
+    // twice but through links, which are kept as the walk finds them).
     if paths.len() > 1 {
-        crate::distinct::first_of_each(inputs)
+        crate::distinct::first_of_each(found)
     } else {
-        inputs
+        found.into_iter().map(|(input, _)| input).collect()
     }
 }
 
@@ -117,6 +133,7 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
                         path: entry.into_path(),
                         format: InputFormat::from_name(&name),
                         name,
+                        size: None,
                     });
                 }
             }

@@ -171,8 +171,9 @@ fn run_counting<T: Send>(
                         path,
                         name,
                         format: InputFormat::Json,
+                        size,
                     } => match File::open(path) {
-                        Ok(file) => lint_json(name, file, options),
+                        Ok(file) => lint_json(name, file, *size, options),
                         Err(error) => (false, whole(unreadable(name, &error.to_string()))),
                     },
                     Input::Unreadable { name, reason } => (false, whole(unreadable(name, reason))),

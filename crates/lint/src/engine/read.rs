@@ -12,8 +12,14 @@ use super::{
 };
 
 /// Reads and lints one JSON document: whether it counts as a record, and its findings.
-pub(super) fn lint_json(name: &str, mut reader: impl Read, options: Options) -> (bool, Document) {
-    match read_limited(&mut reader, options.max_file_size) {
+/// `size`: the input's size, if known (see [`Input::File`]).
+pub(super) fn lint_json(
+    name: &str,
+    mut reader: impl Read,
+    size: Option<u64>,
+    options: Options,
+) -> (bool, Document) {
+    match read_limited(&mut reader, options.max_file_size, size) {
         Err(error) => (false, whole(unreadable(name, &error.to_string()))),
         Ok(bytes) if bytes.len() as u64 > options.max_file_size => {
             (false, whole(too_large(name, options.max_file_size)))
@@ -22,15 +28,22 @@ pub(super) fn lint_json(name: &str, mut reader: impl Read, options: Options) -> 
     }
 }
 
-/// Reads a whole input, but at most `limit + 1` bytes: `read` until it returns 0 (or the
-/// limit is passed). Payload files are small; on many of them, every system call counts.
-/// `std::fs::read`, and even `File::read_to_end`, first ask for the size (`statx`, then
-/// `lseek` for the position): two more calls per file.
-fn read_limited(reader: &mut impl Read, limit: u64) -> io::Result<Vec<u8>> {
+/// Reads a whole input, but at most `limit + 1` bytes: `read` until it returns 0, the limit
+/// is passed, or `size` bytes (the size discovery saw, when it is within the limit) are read.
+/// Payload files are small; on many of them, every system call counts. `std::fs::read`, and
+/// even `File::read_to_end`, first ask for the size (`statx`, then `lseek` for the position):
+/// two more calls per file; and without a size, the end is a last `read` that returns 0.
+fn read_limited(reader: &mut impl Read, limit: u64, size: Option<u64>) -> io::Result<Vec<u8>> {
     let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
-    let mut bytes = vec![0; cap.min(16 << 10)];
+    let known = size
+        .filter(|size| *size <= limit)
+        .and_then(|size| usize::try_from(size).ok());
+    let mut bytes = vec![0; known.map_or(cap.min(16 << 10), |size| size.max(1))];
     let mut len = 0;
     loop {
+        if Some(len) == known {
+            break;
+        }
         if len == bytes.len() {
             if len == cap {
                 break;
@@ -57,7 +70,9 @@ pub(super) fn lint_streamed<T: Send>(
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> io::Result<()> {
     let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
-        Input::File { path, name, format } => (
+        Input::File {
+            path, name, format, ..
+        } => (
             name,
             *format,
             File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
@@ -68,7 +83,7 @@ pub(super) fn lint_streamed<T: Send>(
     let (record, document) = match reader {
         Err(error) => (false, whole(unreadable(name, &error.to_string()))),
         Ok(reader) => match format {
-            InputFormat::Json => lint_json(name, reader, options),
+            InputFormat::Json => lint_json(name, reader, None, options),
             InputFormat::JsonLines => {
                 match lint_json_lines(name, reader, options, prepare, summary, emit) {
                     Ok(()) => return Ok(()),
@@ -251,6 +266,34 @@ fn emit_chunk<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts the `read` calls made on it.
+    struct Counting<R>(R, usize);
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.1 += 1;
+            self.0.read(buf)
+        }
+    }
+
+    #[test]
+    fn a_file_of_known_size_is_read_without_a_last_empty_read() {
+        let mut known = Counting(io::Cursor::new(b"{}\n".to_vec()), 0);
+        assert_eq!(read_limited(&mut known, 100, Some(3)).unwrap(), b"{}\n");
+        assert_eq!(known.1, 1);
+        let mut unknown = Counting(io::Cursor::new(b"{}\n".to_vec()), 0);
+        assert_eq!(read_limited(&mut unknown, 100, None).unwrap(), b"{}\n");
+        assert_eq!(unknown.1, 2);
+        // Bytes added after discovery are not read; a file that shrank is read to its end.
+        let mut grown = io::Cursor::new(b"{}\n{}".to_vec());
+        assert_eq!(read_limited(&mut grown, 100, Some(3)).unwrap(), b"{}\n");
+        let mut shrunk = io::Cursor::new(b"{}".to_vec());
+        assert_eq!(read_limited(&mut shrunk, 100, Some(3)).unwrap(), b"{}");
+        // A size past the limit is not trusted: at most limit + 1 bytes, as without one.
+        let mut large = io::Cursor::new(vec![b' '; 50]);
+        assert_eq!(read_limited(&mut large, 10, Some(50)).unwrap().len(), 11);
+    }
 
     #[test]
     fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {

@@ -116,7 +116,9 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
     let mut found = Vec::new();
     for entry in ignore::WalkBuilder::new(root)
         .follow_links(true)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        // By name within each directory (the same order as by path, without comparing the
+        // parents again for every pair).
+        .sort_by_file_name(|a, b| a.cmp(b))
         .build()
     {
         match entry {

@@ -1,6 +1,7 @@
 //! Reading inputs: a JSON document whole (up to its limit), JSON Lines in chunks of
 //! bounded size, linted in parallel and emitted in order.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -19,46 +20,71 @@ pub(super) fn lint_json(
     size: Option<u64>,
     options: Options,
 ) -> (bool, Document) {
-    match read_limited(&mut reader, options.max_file_size, size) {
-        Err(error) => (false, whole(unreadable(name, &error.to_string()))),
-        Ok(bytes) if bytes.len() as u64 > options.max_file_size => {
-            (false, whole(too_large(name, options.max_file_size)))
-        }
-        Ok(bytes) => (true, lint_document(name, None, &bytes, 1, options)),
+    // One buffer per thread, reused from file to file: a fresh one would be allocated and
+    // zeroed for every file.
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
+    BUFFER.with_borrow_mut(|buffer| {
+        let linted = match read_limited(&mut reader, options.max_file_size, size, buffer) {
+            Err(error) => (false, whole(unreadable(name, &error.to_string()))),
+            Ok(len) if len as u64 > options.max_file_size => {
+                (false, whole(too_large(name, options.max_file_size)))
+            }
+            Ok(len) => (true, lint_document(name, None, &buffer[..len], 1, options)),
+        };
+        // Keep memory bounded: a large file's buffer is not kept.
+        if buffer.len() > KEPT_BUFFER {
+            *buffer = Vec::new();
+        }
+        linted
+    })
 }
 
-/// Reads a whole input, but at most `limit + 1` bytes: `read` until it returns 0, the limit
-/// is passed, or `size` bytes (the size discovery saw, when it is within the limit) are read.
+/// A thread keeps its read buffer up to this size.
+const KEPT_BUFFER: usize = 1 << 20;
+
+/// Reads a whole input into `buffer` (grown as needed, never shrunk here), but at most
+/// `limit + 1` bytes: `read` until it returns 0, the limit is passed, or `size` bytes (the
+/// size discovery saw, when it is within the limit) are read. Returns the length read.
 /// Payload files are small; on many of them, every system call counts. `std::fs::read`, and
 /// even `File::read_to_end`, first ask for the size (`statx`, then `lseek` for the position):
 /// two more calls per file; and without a size, the end is a last `read` that returns 0.
-fn read_limited(reader: &mut impl Read, limit: u64, size: Option<u64>) -> io::Result<Vec<u8>> {
+fn read_limited(
+    reader: &mut impl Read,
+    limit: u64,
+    size: Option<u64>,
+    buffer: &mut Vec<u8>,
+) -> io::Result<usize> {
     let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
     let known = size
         .filter(|size| *size <= limit)
         .and_then(|size| usize::try_from(size).ok());
-    let mut bytes = vec![0; known.map_or(cap.min(16 << 10), |size| size.max(1))];
+    let first = known.map_or(cap.min(16 << 10), |size| size.max(1));
+    if buffer.len() < first {
+        buffer.resize(first, 0);
+    }
     let mut len = 0;
     loop {
         if Some(len) == known {
             break;
         }
-        if len == bytes.len() {
+        if len == buffer.len() {
             if len == cap {
                 break;
             }
-            bytes.resize(len.saturating_mul(2).min(cap), 0);
+            buffer.resize(len.saturating_mul(2).min(cap), 0);
         }
-        match reader.read(&mut bytes[len..]) {
+        // Never past the known size, however large the reused buffer is.
+        let room = buffer.len().min(known.unwrap_or(cap));
+        match reader.read(&mut buffer[len..room]) {
             Ok(0) => break,
             Ok(n) => len += n,
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
     }
-    bytes.truncate(len);
-    Ok(bytes)
+    Ok(len)
 }
 
 /// Lints standard input or a JSON Lines file, emitting findings as chunks complete.
@@ -279,20 +305,26 @@ mod tests {
 
     #[test]
     fn a_file_of_known_size_is_read_without_a_last_empty_read() {
+        // One buffer for every read, as a thread reuses it: longer first, then shorter.
+        let mut buffer = Vec::new();
+        let mut read = |reader: &mut dyn Read, limit, size| {
+            let len = read_limited(&mut &mut *reader, limit, size, &mut buffer).unwrap();
+            buffer[..len].to_vec()
+        };
+        let mut large = io::Cursor::new(vec![b' '; 50]);
+        // A size past the limit is not trusted: at most limit + 1 bytes, as without one.
+        assert_eq!(read(&mut large, 10, Some(50)).len(), 11);
         let mut known = Counting(io::Cursor::new(b"{}\n".to_vec()), 0);
-        assert_eq!(read_limited(&mut known, 100, Some(3)).unwrap(), b"{}\n");
+        assert_eq!(read(&mut known, 100, Some(3)), b"{}\n");
         assert_eq!(known.1, 1);
         let mut unknown = Counting(io::Cursor::new(b"{}\n".to_vec()), 0);
-        assert_eq!(read_limited(&mut unknown, 100, None).unwrap(), b"{}\n");
+        assert_eq!(read(&mut unknown, 100, None), b"{}\n");
         assert_eq!(unknown.1, 2);
         // Bytes added after discovery are not read; a file that shrank is read to its end.
         let mut grown = io::Cursor::new(b"{}\n{}".to_vec());
-        assert_eq!(read_limited(&mut grown, 100, Some(3)).unwrap(), b"{}\n");
+        assert_eq!(read(&mut grown, 100, Some(3)), b"{}\n");
         let mut shrunk = io::Cursor::new(b"{}".to_vec());
-        assert_eq!(read_limited(&mut shrunk, 100, Some(3)).unwrap(), b"{}");
-        // A size past the limit is not trusted: at most limit + 1 bytes, as without one.
-        let mut large = io::Cursor::new(vec![b' '; 50]);
-        assert_eq!(read_limited(&mut large, 10, Some(50)).unwrap().len(), 11);
+        assert_eq!(read(&mut shrunk, 100, Some(3)), b"{}");
     }
 
     #[test]

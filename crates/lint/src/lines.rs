@@ -76,6 +76,23 @@ fn code_points(bytes: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    /// The core's `line_column` (one place, linear) and this index (many places, from
+    /// checkpoints) are one computation: they agree on every character of mixed text.
+    #[test]
+    fn positions_agree_with_the_core() {
+        let line = "é中😀 ascii\u{202e}\t".repeat(40);
+        let text = format!("{line}\r\n\n{line}\n");
+        let bytes = text.as_bytes();
+        let index = LineIndex::new(bytes);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            assert_eq!(
+                index.position(offset),
+                kaleyra_wa::line_column(bytes, offset),
+                "offset {offset}"
+            );
+        }
+    }
+
     #[test]
     fn positions_count_code_points() {
         let text = "{\n  \"é😀\": 1,\r\n  \"b\": 2\n}".as_bytes();

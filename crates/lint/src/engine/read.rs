@@ -131,6 +131,8 @@ enum LinesError {
     Emit(io::Error),
 }
 
+/// Size of the reads of a JSON Lines input.
+const READ_BUFFER: usize = 256 << 10;
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
 /// At most this many lines are linted at once: with [`MAX_SHOWN`] findings per record, the
@@ -145,15 +147,20 @@ fn lint_json_lines<T: Send>(
     summary: &mut Summary,
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> Result<(), LinesError> {
-    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    // Buffers start small and grow to what the chunks need: a chunk of 1,024 short records
+    // is far smaller than `CHUNK`, and untouched capacity still costs page faults.
+    let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
     let mut line_number = 1;
-    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    // Two chunks: one linted while the next is read into the other.
+    let mut buffer: Vec<u8> = Vec::with_capacity(READ_BUFFER);
+    let mut next: Vec<u8> = Vec::with_capacity(READ_BUFFER);
+    let mut filled = fill_chunk(&mut reader, &mut buffer, options.max_line_length);
     // The previous chunk's findings, written while this chunk is linted: writing is serial,
     // and would otherwise leave the other cores idle. (The costly part of writing, rendering
     // snippets, is done by `prepare`, in parallel.)
     let mut pending: Vec<Linted<T>> = Vec::new();
     loop {
-        let eof = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
+        let eof = match filled {
             Ok(eof) => eof,
             Err(error) => {
                 emit_chunk(pending, summary, emit).map_err(LinesError::Emit)?;
@@ -184,6 +191,7 @@ fn lint_json_lines<T: Send>(
             line_number -= 1;
         }
         let mut results = Vec::new();
+        let mut next_filled = Ok(true);
         rayon::in_place_scope(|scope| {
             scope.spawn(|_| {
                 results = lines
@@ -207,13 +215,20 @@ fn lint_json_lines<T: Send>(
                     })
                     .collect();
             });
-            emit_chunk(std::mem::take(&mut pending), summary, emit)
+            // Meanwhile, on this thread: write the previous chunk's findings, read the next.
+            let emitted = emit_chunk(std::mem::take(&mut pending), summary, emit);
+            if !eof {
+                next_filled = fill_chunk(&mut reader, &mut next, options.max_line_length);
+            }
+            emitted
         })
         .map_err(LinesError::Emit)?;
         pending = results;
         if eof {
             return emit_chunk(pending, summary, emit).map_err(LinesError::Emit);
         }
+        std::mem::swap(&mut buffer, &mut next);
+        filled = next_filled;
     }
 }
 

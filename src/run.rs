@@ -99,11 +99,14 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
             baseline::write(&mut BufWriter::new(file), recorded).map(|()| count)
         });
         match written {
-            Ok(count) => eprintln!("note: {count} findings recorded in {}", path.display()),
+            Ok(count) => eprintln!(
+                "note: {count} findings recorded in {}",
+                path.display().to_string().escape_debug()
+            ),
             Err(error) => {
                 eprintln!(
                     "error: cannot write the baseline {}: {error}",
-                    path.display()
+                    path.display().to_string().escape_debug()
                 );
                 return ExitCode::from(2);
             }

@@ -8,6 +8,10 @@
 
 use std::hint::black_box;
 
+/// The binary's allocator, so that what is counted is what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kaleyra_wa::SendRequest;
 use kaleyra_wa_linter::{Options, lint_document};
 

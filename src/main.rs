@@ -14,6 +14,11 @@ use kaleyra_wa_linter::config::{self, Config};
 
 mod run;
 
+/// mimalloc: the slow path and the reader allocate many small, short-lived buffers, across
+/// threads; mimalloc frees them in a fraction of glibc's instructions (`benches/README.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Lint Kaleyra WhatsApp "Send Single-Product Message" payloads: JSON files (one request
 /// each) and JSON Lines files (one request per line). Every problem at once, with
 /// file:line:column and a stable rule code.

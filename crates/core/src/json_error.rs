@@ -42,17 +42,23 @@ impl JsonErrorKind {
     /// ```
     pub fn classify(error: &serde_json::Error) -> JsonErrorKind {
         match error.classify() {
-            // serde_json's stable messages (its `ErrorCode`s are private).
-            Category::Syntax if message(error).starts_with("recursion limit exceeded") => {
-                JsonErrorKind::TooDeep
-            }
-            Category::Syntax if message(error).starts_with("number out of range") => {
-                JsonErrorKind::NumberOutOfRange
-            }
-            Category::Syntax => JsonErrorKind::Syntax,
+            // Only a syntax error needs its message read (formatted once).
+            Category::Syntax => Self::of_syntax(&message(error)),
             Category::Eof => JsonErrorKind::Eof,
             Category::Data => JsonErrorKind::Data,
             Category::Io => JsonErrorKind::Io,
+        }
+    }
+
+    /// The kind of a syntax error, from its `message`: serde_json's stable messages (its
+    /// `ErrorCode`s are private).
+    fn of_syntax(message: &str) -> JsonErrorKind {
+        if message.starts_with("recursion limit exceeded") {
+            JsonErrorKind::TooDeep
+        } else if message.starts_with("number out of range") {
+            JsonErrorKind::NumberOutOfRange
+        } else {
+            JsonErrorKind::Syntax
         }
     }
 }
@@ -77,14 +83,16 @@ impl JsonError {
     /// assert_eq!(kaleyra_wa::line_column(text.as_bytes(), error.offset()), (1, 11));
     /// ```
     pub fn new(bytes: &[u8], error: &serde_json::Error) -> JsonError {
-        let kind = JsonErrorKind::classify(error);
+        let text = message(error);
+        let kind = match error.classify() {
+            Category::Syntax => JsonErrorKind::of_syntax(&text),
+            _ => JsonErrorKind::classify(error),
+        };
         let message = match kind {
             JsonErrorKind::TooDeep => crate::limits::too_deep_message(),
             // Not in data errors, which quote the payload's keys.
-            JsonErrorKind::Eof | JsonErrorKind::Syntax => {
-                message(error).replace("EOF", "end of input")
-            }
-            _ => message(error),
+            JsonErrorKind::Eof | JsonErrorKind::Syntax => text.replace("EOF", "end of input"),
+            _ => text,
         };
         JsonError {
             kind,
@@ -113,11 +121,11 @@ impl JsonError {
 
 /// `serde_json`'s message without the " at line L column C" it appends.
 fn message(error: &serde_json::Error) -> String {
-    let full = error.to_string();
-    match full.rfind(" at line ") {
-        Some(at) => full[..at].to_owned(),
-        None => full,
+    let mut full = error.to_string();
+    if let Some(at) = full.rfind(" at line ") {
+        full.truncate(at);
     }
+    full
 }
 
 /// The byte offset of `serde_json`'s 1-based `line` and 1-based byte `column` (0: before the

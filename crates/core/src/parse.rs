@@ -115,13 +115,6 @@ pub fn from_str(text: &str) -> Result<SendRequest, ParseError> {
     from_slice(text.as_bytes())
 }
 
-/// The error [`from_slice`] returns for bytes that [`try_from_slice`] (or [`try_from_str`])
-/// rejected, without running that fast pass again: for callers that tried it first. (On bytes
-/// that are a request, an error saying the payload could not be parsed.)
-pub fn describe_rejection(bytes: &[u8]) -> ParseError {
-    slow_error(bytes)
-}
-
 /// Parses again, tracking the path, to describe the error the fast path met.
 #[cold]
 fn slow_error(bytes: &[u8]) -> ParseError {

@@ -134,10 +134,10 @@ impl<'t> Spans<'t> {
             let entry = &self.entries[current];
             let large = self.large.get(&current);
             current = match (self.text.as_bytes().get(entry.value.start)?, large) {
-                (b'{', Some(large)) => *large.by_name.get(token.as_str())?,
+                (b'{', Some(large)) => *large.by_name.get(token.as_ref())?,
                 (b'{', None) => self
                     .children(current)
-                    .filter(|child| self.key_name(*child).as_deref() == Some(token.as_str()))
+                    .filter(|child| self.key_name(*child).as_deref() == Some(token.as_ref()))
                     .last()?,
                 (b'[', Some(large)) => *large.entries.get(token.parse::<usize>().ok()?)?,
                 (b'[', None) => self.children(current).nth(token.parse::<usize>().ok()?)?,

@@ -41,7 +41,7 @@ fn object_at<'a>(value: &'a mut Value, pointer: &str) -> &'a mut Map<String, Val
         current = current
             .as_object_mut()
             .expect("an object on the path")
-            .entry(token)
+            .entry(token.into_owned())
             .or_insert_with(|| json!({}));
     }
     current.as_object_mut().expect("an object at the pointer")
@@ -181,7 +181,9 @@ fn make_parents(value: &mut Value, pointer: &str) {
     for token in kaleyra_wa::pointer::tokens(parent) {
         let here = format!("{path}/{token}");
         let new = valid_member(&here);
-        object_at(value, &path).entry(token).or_insert(new);
+        object_at(value, &path)
+            .entry(token.into_owned())
+            .or_insert(new);
         path = here;
     }
 }

@@ -90,15 +90,6 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     slow_path(bytes, text)
 }
 
-/// What the core's fast pass said of the text the slow path checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Core {
-    /// It ran on this text and rejected it: no need to run it again for a message.
-    Rejected,
-    /// It ran on other bytes (the text with its byte order mark).
-    NotRun,
-}
-
 /// The findings of a document the core parsed (so it is JSON, has no duplicate key, and
 /// holds no member the request does not define), from the core's report.
 #[cold]
@@ -185,13 +176,7 @@ fn slow_path(bytes: &[u8], text: Option<&str>) -> Vec<DocFinding> {
     let body = &bytes[offset..];
     // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
     let text = text.and_then(|text| text.get(offset..));
-    // Without a BOM, the core's fast pass ran on `body` itself.
-    let core = if offset == 0 {
-        Core::Rejected
-    } else {
-        Core::NotRun
-    };
-    check_body(body, text, core, &mut out);
+    check_body(body, text, &mut out);
     for finding in &mut out[usize::from(offset > 0)..] {
         finding.span = finding.span.start + offset..finding.span.end + offset;
         if let Some(related) = &mut finding.related {
@@ -206,13 +191,13 @@ fn slow_path(bytes: &[u8], text: Option<&str>) -> Vec<DocFinding> {
 }
 
 /// `text`: `body` as text, when it is UTF-8.
-fn check_body(body: &[u8], text: Option<&str>, core: Core, out: &mut Vec<DocFinding>) {
+fn check_body(body: &[u8], text: Option<&str>, out: &mut Vec<DocFinding>) {
     // A parse of the text (serde_json skips its per-string UTF-8 check); bytes that are not
     // UTF-8 are parsed as bytes, for serde_json's message and place.
     let value: Value = match parse_value(body, text) {
         Ok(value) => value,
         Err(error) => {
-            out.push(syntax_finding(body, core, &error));
+            out.push(syntax_finding(body, &error));
             return;
         }
     };

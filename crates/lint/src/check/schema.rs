@@ -126,7 +126,7 @@ fn forbidden(at: &At<'_>) -> DocFinding {
         .unwrap_or_default();
     let reason = Interactive::FORBIDDEN
         .iter()
-        .find(|(name, _)| *name == member)
+        .find(|(name, _)| member == *name)
         .map_or("this member is not allowed here", |(_, reason)| reason);
     with_help(DocFinding::new(Rule::Header, at.pointer.clone(), reason))
         .at(at.node.as_ref().map_or(0..0, |n| n.key_or_value()))

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use kaleyra_wa::Rule;
+use kaleyra_wa::{JsonError, JsonErrorKind, Rule};
 
-use super::{Core, DocFinding};
+use super::DocFinding;
 
 /// Parses `body` (`text`, when it is UTF-8) into a tree. JSON numbers have no limit
 /// (RFC 8259, section 6), but `serde_json` rejects one past `f64` ("number out of range"):
@@ -13,20 +13,19 @@ use super::{Core, DocFinding};
 /// stay right) and the text is parsed again. Numbers are wrong wherever the request has a
 /// member, so the tree keeps the verdict: the schema reports a number at a known member where
 /// it is, and an unknown member as unknown, whatever its value.
-pub(super) fn parse_value(body: &[u8], text: Option<&str>) -> serde_json::Result<Value> {
+pub(super) fn parse_value(body: &[u8], text: Option<&str>) -> Result<Value, JsonError> {
     let parsed = match text {
         Some(text) => serde_json::from_str(text),
         None => serde_json::from_slice(body),
     };
-    match parsed {
-        Err(error)
-            if kaleyra_wa::JsonErrorKind::classify(&error)
-                == kaleyra_wa::JsonErrorKind::NumberOutOfRange =>
-        {
-            serde_json::from_slice(&tame_numbers(body))
-        }
-        parsed => parsed,
+    let error = match parsed {
+        Ok(value) => return Ok(value),
+        Err(error) => JsonError::new(body, &error),
+    };
+    if error.kind() != JsonErrorKind::NumberOutOfRange {
+        return Err(error);
     }
+    serde_json::from_slice(&tame_numbers(body)).map_err(|error| JsonError::new(body, &error))
 }
 
 /// `bytes` with every JSON number token (outside strings) whose magnitude is past `1e300`
@@ -113,8 +112,7 @@ fn is_json_number(token: &[u8]) -> bool {
 }
 
 /// The finding for `body`, which `serde_json` rejected with `error`.
-pub(super) fn syntax_finding(body: &[u8], core: Core, error: &serde_json::Error) -> DocFinding {
-    let json = kaleyra_wa::JsonError::new(body, error);
+pub(super) fn syntax_finding(body: &[u8], json: &JsonError) -> DocFinding {
     let start = json.offset();
     let end = next_char_end(body, start);
     let message = json.message();
@@ -130,18 +128,11 @@ pub(super) fn syntax_finding(body: &[u8], core: Core, error: &serde_json::Error)
         ))
         .at(0..width.min(body.len()));
     }
-    if json.kind() == kaleyra_wa::JsonErrorKind::TooDeep {
+    if json.kind() == JsonErrorKind::TooDeep {
         return DocFinding::new(Rule::Limit, "", json.message())
             .help("a request nests four levels deep: this is not a request")
             .at(start..end);
     }
-    // The core names the member being parsed where parsing stopped (`""` when it stops
-    // earlier, at a data error, or at the top level). No need to run the core's fast pass a
-    // second time when it rejected these bytes.
-    let core = match core {
-        Core::Rejected => Some(kaleyra_wa::describe_rejection(body)),
-        Core::NotRun => kaleyra_wa::from_slice(body).err(),
-    };
     let (message, help) = if body.iter().all(u8::is_ascii_whitespace) {
         (
             "the file is empty".to_owned(),
@@ -150,10 +141,12 @@ pub(super) fn syntax_finding(body: &[u8], core: Core, error: &serde_json::Error)
     } else {
         (message.to_owned(), None)
     };
-    let pointer = match core {
-        Some(core) if core.rule() == Rule::Syntax => core.pointer().to_owned(),
-        _ => String::new(),
+    // serde_json places an unexpected end at the last byte: everything before the end was read.
+    let read = match json.kind() {
+        JsonErrorKind::Eof => body.len(),
+        _ => start,
     };
+    let pointer = member_at(&body[..read], body.get(read).copied());
     let finding = DocFinding::new(Rule::Syntax, pointer, message).at(start..end);
     match help {
         Some(help) => finding.help(help),
@@ -189,5 +182,218 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
             }
             end
         }
+    }
+}
+
+/// The JSON pointer of the member or element being parsed at the end of `prefix`, the bytes
+/// `serde_json` accepted before it stopped: the innermost one whose value has started (a
+/// member's after its colon, an element's at its first byte, even the `next` one `serde_json`
+/// stopped at) and not ended; `""` between members, or outside any. One scan, linear in
+/// `prefix`.
+fn member_at(prefix: &[u8], next: Option<u8>) -> String {
+    /// An open container and the member or element of it being parsed.
+    enum Open {
+        /// The key of the member whose value is being parsed.
+        Object(Option<String>),
+        /// The next element's index, and whether that element has started.
+        Array(usize, bool),
+    }
+    let mut open: Vec<Open> = Vec::new();
+    // Whether the next string in an object is a key.
+    let mut expect_key = false;
+    // A key read, before its colon.
+    let mut pending: Option<String> = None;
+    // Whether an array's next element may start here (after its `[` or a comma).
+    let mut element_next = false;
+    let mut at = 0;
+    // A value that ended: the member or element holding it is no longer being parsed.
+    let ended = |open: &mut Vec<Open>| match open.last_mut() {
+        Some(Open::Object(key)) => *key = None,
+        Some(Open::Array(index, started)) => {
+            *index += 1;
+            *started = false;
+        }
+        None => {}
+    };
+    while let Some(&byte) = prefix.get(at) {
+        if !matches!(byte, b' ' | b'\t' | b'\r' | b'\n') {
+            if let Some(Open::Array(_, started)) = open.last_mut()
+                && element_next
+                && byte != b']'
+            {
+                *started = true;
+            }
+            element_next =
+                byte == b'[' || (byte == b',' && matches!(open.last(), Some(Open::Array(..))));
+        }
+        match byte {
+            b'"' => {
+                let Some(end) = string_end(prefix, at) else {
+                    break;
+                };
+                if expect_key {
+                    let literal = &prefix[at..end];
+                    let key = match memchr::memchr(b'\\', literal) {
+                        None => std::str::from_utf8(&literal[1..literal.len() - 1])
+                            .ok()
+                            .map(str::to_owned),
+                        Some(_) => serde_json::from_slice::<String>(literal).ok(),
+                    };
+                    // The member is parsed from its colon on.
+                    pending = key;
+                    expect_key = false;
+                } else {
+                    ended(&mut open);
+                }
+                at = end;
+            }
+            b'{' => {
+                open.push(Open::Object(None));
+                expect_key = true;
+                at += 1;
+            }
+            b'[' => {
+                open.push(Open::Array(0, false));
+                at += 1;
+            }
+            b'}' | b']' => {
+                open.pop();
+                ended(&mut open);
+                at += 1;
+            }
+            b':' => {
+                if let Some(Open::Object(slot)) = open.last_mut() {
+                    *slot = pending.take();
+                }
+                at += 1;
+            }
+            b',' => {
+                expect_key = matches!(open.last(), Some(Open::Object(_)));
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                let start = at;
+                while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'a'..=b'z' | b'E') =
+                    prefix.get(at)
+                {
+                    at += 1;
+                }
+                let token = &prefix[start..at];
+                // At the end of the prefix, a scalar may be cut where parsing stopped.
+                if at < prefix.len()
+                    || matches!(token, b"true" | b"false" | b"null")
+                    || is_json_number(token)
+                {
+                    ended(&mut open);
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    // The byte serde_json stopped at starts an element, if one may start there.
+    if let Some(Open::Array(_, started)) = open.last_mut()
+        && element_next
+        && next.is_some_and(|byte| byte != b']')
+    {
+        *started = true;
+    }
+    let mut pointer = String::new();
+    for container in &open {
+        match container {
+            Open::Object(Some(key)) => kaleyra_wa::pointer::push_token(&mut pointer, key),
+            Open::Array(index, true) => {
+                kaleyra_wa::pointer::push_token(&mut pointer, &index.to_string())
+            }
+            _ => break,
+        }
+    }
+    pointer
+}
+
+/// One past the closing quote of the string literal at `at`, if it closes in `bytes`.
+fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    at += 1;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        if bytes[at] == b'"' {
+            return Some(at + 1);
+        }
+        at += 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pointer `serde_path_to_error` gives for the error of parsing `bytes` as a `Value`
+    /// (which has no data errors: the error is the syntax error).
+    fn tracked(bytes: &[u8]) -> Option<(String, JsonError)> {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let error = match serde_path_to_error::deserialize::<_, Value>(&mut de) {
+            // Trailing characters: after the document, at the top level.
+            Ok(_) => {
+                return de
+                    .end()
+                    .err()
+                    .map(|e| (String::new(), JsonError::new(bytes, &e)));
+            }
+            Err(error) => error,
+        };
+        let mut pointer = String::new();
+        for segment in error.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    kaleyra_wa::pointer::push_token(&mut pointer, &index.to_string())
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    kaleyra_wa::pointer::push_token(&mut pointer, key)
+                }
+                _ => {}
+            }
+        }
+        Some((pointer, JsonError::new(bytes, error.inner())))
+    }
+
+    /// `member_at` agrees with a path-tracking parse on every text one edit away from a
+    /// document with nested objects, arrays, escapes and every kind of scalar: each prefix,
+    /// each byte deleted, and a stray byte inserted at each place.
+    #[test]
+    fn the_member_being_parsed_is_the_one_a_tracking_parser_names() {
+        let document = br#"{"a": {"b\"/~": [1, {"c": [true, "x\\"]}, -2.5e3], "d": null},
+            "e": [[], {}], "f": "g"}"#;
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for at in 0..=document.len() {
+            texts.push(document[..at].to_vec());
+            if at < document.len() {
+                let mut deleted = document.to_vec();
+                deleted.remove(at);
+                texts.push(deleted);
+            }
+            for stray in [b'x', b'"', b',', b'}', b']', b'1'] {
+                let mut inserted = document.to_vec();
+                inserted.insert(at, stray);
+                texts.push(inserted);
+            }
+        }
+        let mut checked = 0;
+        for text in &texts {
+            let Some((expected, error)) = tracked(text) else {
+                continue;
+            };
+            let read = match error.kind() {
+                JsonErrorKind::Eof => text.len(),
+                _ => error.offset(),
+            };
+            assert_eq!(
+                member_at(&text[..read], text.get(read).copied()),
+                expected,
+                "{:?} ({})",
+                String::from_utf8_lossy(text),
+                error.message()
+            );
+            checked += 1;
+        }
+        assert!(checked > 500, "{checked} texts checked");
     }
 }

@@ -137,7 +137,7 @@ impl<'t> Spans<'t> {
                 (b'{', Some(large)) => *large.by_name.get(token.as_ref())?,
                 (b'{', None) => self
                     .children(current)
-                    .filter(|child| self.key_name(*child).as_deref() == Some(token.as_ref()))
+                    .filter(|child| self.key_is(*child, &token))
                     .last()?,
                 (b'[', Some(large)) => *large.entries.get(token.parse::<usize>().ok()?)?,
                 (b'[', None) => self.children(current).nth(token.parse::<usize>().ok()?)?,
@@ -170,6 +170,24 @@ impl<'t> Spans<'t> {
             let next = self.entries[*child].end;
             (next < end).then_some(next)
         })
+    }
+
+    /// Whether entry `index` is a member named `name`, unescaped; without unescaping a key
+    /// that cannot be `name` (escapes only make a literal longer than its text).
+    fn key_is(&self, index: usize, name: &str) -> bool {
+        let Some(key) = self.entries[index].key.clone() else {
+            return false;
+        };
+        // A key's span starts and ends at quotes, so at char boundaries.
+        let raw = self
+            .text
+            .get(key.start + 1..key.end - 1)
+            .unwrap_or_default();
+        match raw.len().cmp(&name.len()) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => raw == name && !raw.contains('\\'),
+            std::cmp::Ordering::Greater => raw.contains('\\') && unescape(&self.text[key]) == name,
+        }
     }
 
     /// The unescaped key of entry `index`, if it is a member.
@@ -453,6 +471,21 @@ mod tests {
         assert_eq!(&text[duplicates[0].first.clone()], r#""a""#);
         assert_eq!(&text[duplicates[0].second.clone()], r#""a""#);
         assert!(duplicates[0].first.start < duplicates[0].second.start);
+    }
+
+    /// Keys are compared unescaped: a literal with escapes is longer than its text, one of
+    /// the same length as the name is equal to it only without escapes.
+    #[test]
+    fn keys_are_compared_unescaped() {
+        let text = r#"{"a\u0062": 1, "ab": 2, "c\\": 3, "\u0063\\": 4, "é": 5}"#;
+        let spans = Spans::new(text).unwrap();
+        let value = |pointer: &str| spans.lookup(pointer).map(|n| n.value_text().to_owned());
+        assert_eq!(value("/ab").as_deref(), Some("2"));
+        // `"c\\"` is `c\`; the last of `c\` and `\u0063\\` (also `c\`) wins.
+        assert_eq!(value("/c\\").as_deref(), Some("4"));
+        assert_eq!(value("/c\\\\"), None);
+        assert_eq!(value("/a\\u0062"), None);
+        assert_eq!(value("/é").as_deref(), Some("5"));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 
 use serde_json::error::Category;
 
+use crate::Rule;
+
 /// What kind of problem `serde_json` met.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -113,9 +115,44 @@ impl JsonError {
         &self.message
     }
 
+    /// The rule that parsing a request into the core's types broke, by the kind of problem
+    /// (a data error: by serde's stable message prefixes).
+    ///
+    /// ```
+    /// use kaleyra_wa::{JsonError, Rule, SendRequest};
+    ///
+    /// let text = r#"{"messaging_objet": {}}"#;
+    /// let error = serde_json::from_str::<SendRequest>(text).unwrap_err();
+    /// assert_eq!(JsonError::new(text.as_bytes(), &error).rule(), Rule::Unknown);
+    /// ```
+    pub fn rule(&self) -> Rule {
+        match self.kind {
+            JsonErrorKind::TooDeep => Rule::Limit,
+            // Valid JSON that no `f64` holds: a number, where every member is a string.
+            JsonErrorKind::NumberOutOfRange => Rule::Type,
+            JsonErrorKind::Data => data_rule(&self.message),
+            _ => Rule::Syntax,
+        }
+    }
+
     /// The byte offset where `serde_json` stopped: the byte it could not take, or the end.
     pub fn offset(&self) -> usize {
         self.offset
+    }
+}
+
+/// The rule of a serde data error, from serde's stable message prefixes.
+fn data_rule(message: &str) -> Rule {
+    if message.starts_with("missing field") {
+        Rule::Missing
+    } else if message.starts_with("unknown field") {
+        Rule::Unknown
+    } else if message.starts_with("duplicate field") {
+        Rule::DuplicateKey
+    } else if message.starts_with("unknown variant") {
+        Rule::Constant
+    } else {
+        Rule::Type
     }
 }
 

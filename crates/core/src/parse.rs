@@ -160,13 +160,7 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
 fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> ParseError {
     let json = JsonError::new(bytes, error);
     let (line, column) = line_column(bytes, json.offset());
-    let rule = match json.kind() {
-        JsonErrorKind::TooDeep => Rule::Limit,
-        // Valid JSON that no `f64` holds: a number, where every member is a string.
-        JsonErrorKind::NumberOutOfRange => Rule::Type,
-        JsonErrorKind::Data => data_rule(json.message()),
-        _ => Rule::Syntax,
-    };
+    let rule = json.rule();
     let message = match rule {
         Rule::Unknown | Rule::DuplicateKey => {
             let key = backticked(json.message()).unwrap_or_default();
@@ -204,21 +198,6 @@ fn describe(bytes: &[u8], mut pointer: String, error: &serde_json::Error) -> Par
 
 /// The message for a number too large for an `f64` (JSON allows any number of digits).
 pub(crate) const HUGE_NUMBER: &str = "expected a string, found a number too large to represent";
-
-/// The rule of a serde data error, from serde's stable message prefixes.
-fn data_rule(message: &str) -> Rule {
-    if message.starts_with("missing field") {
-        Rule::Missing
-    } else if message.starts_with("unknown field") {
-        Rule::Unknown
-    } else if message.starts_with("duplicate field") {
-        Rule::DuplicateKey
-    } else if message.starts_with("unknown variant") {
-        Rule::Constant
-    } else {
-        Rule::Type
-    }
-}
 
 /// The first `backticked` word of a serde message.
 fn backticked(message: &str) -> Option<&str> {

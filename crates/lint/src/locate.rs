@@ -66,12 +66,23 @@ pub struct Duplicate {
     pub second: Range<usize>,
 }
 
+/// A member of an object, from [`Spans::members`].
+#[derive(Clone, Debug)]
+pub struct Member<'t> {
+    /// The key, unescaped.
+    pub name: Cow<'t, str>,
+    /// The member (its key and value).
+    pub node: Node<'t>,
+}
+
 /// A member or element found in the span index.
 #[derive(Clone, Debug)]
 pub struct Node<'a> {
     text: &'a str,
     key: Option<Range<usize>>,
     value: Range<usize>,
+    /// Its entry in the index.
+    index: usize,
 }
 
 impl<'a> Node<'a> {
@@ -144,12 +155,28 @@ impl<'t> Spans<'t> {
                 _ => return None,
             };
         }
-        let entry = &self.entries[current];
-        Some(Node {
+        Some(self.node(current))
+    }
+
+    /// The members of `object`, in document order (none if it is not an object).
+    pub fn members(&self, object: &Node<'t>) -> impl Iterator<Item = Member<'t>> + '_ {
+        let is_object = object.value_text().starts_with('{');
+        self.children(object.index)
+            .filter(move |_| is_object)
+            .map(|child| Member {
+                name: self.key_name(child).unwrap_or_default(),
+                node: self.node(child),
+            })
+    }
+
+    fn node(&self, index: usize) -> Node<'t> {
+        let entry = &self.entries[index];
+        Node {
             text: self.text,
             key: entry.key.clone(),
             value: entry.value.clone(),
-        })
+            index,
+        }
     }
 
     /// Every duplicate key, in document order of the later occurrence's object.

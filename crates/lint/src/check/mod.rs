@@ -17,12 +17,14 @@
 
 mod schema;
 mod syntax;
+mod unknown;
 
 use std::ops::Range;
 
-use kaleyra_wa::{ExtraInfo, Rule, Violation};
+use kaleyra_wa::{ExtraInfo, JsonError, Rule, SendRequest, Violation};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::error::Category;
 
 use crate::locate::Spans;
 use schema::{schema_findings, subschema_at};
@@ -76,15 +78,27 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     // `try_from_slice`: the slow path describes failures itself, so the core need not.
     // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
     let text = simdutf8::basic::from_utf8(bytes).ok();
-    let typed = text.and_then(kaleyra_wa::try_from_str);
-    if let (Some(text), Some(request)) = (text, &typed) {
-        let report = request.validate();
-        if report.is_clean() {
-            return Vec::new();
+    if let Some(text) = text {
+        match serde_json::from_str::<SendRequest>(text) {
+            Ok(request) => {
+                let report = request.validate();
+                if report.is_clean() {
+                    return Vec::new();
+                }
+                // The document has the request's shape: the core's report is every finding
+                // there is, with its pointer; only the places are to be found.
+                return typed_path(text, &report);
+            }
+            Err(error)
+                if error.classify() == Category::Data
+                    && JsonError::new(bytes, &error).rule() == Rule::Unknown =>
+            {
+                if let Some(findings) = unknown::check(text) {
+                    return findings;
+                }
+            }
+            Err(_) => {}
         }
-        // The document has the request's shape: the core's report is every finding there is,
-        // with its pointer; only the places are to be found.
-        return typed_path(text, &report);
     }
     // The typed parse failed (or the bytes are not UTF-8).
     slow_path(bytes, text)

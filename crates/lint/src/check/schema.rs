@@ -98,15 +98,21 @@ fn unknown_members(
     out: &mut Vec<DocFinding>,
 ) {
     for key in unexpected {
-        let mut member = at.pointer.clone();
-        kaleyra_wa::pointer::push_token(&mut member, key);
-        let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
-        let finding =
-            DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
-        out.push(match did_you_mean(&at.pointer, key) {
-            Some(suggestion) => finding.help(suggestion),
-            None => finding,
-        });
+        out.push(unknown_member(&at.pointer, key, tree));
+    }
+}
+
+/// The finding for member `key` of the object at `object`, which the request does not define
+/// there: at its key (the last one, for a duplicate), with a suggestion.
+pub(super) fn unknown_member(object: &str, key: &str, tree: &Spans<'_>) -> DocFinding {
+    let mut member = object.to_owned();
+    kaleyra_wa::pointer::push_token(&mut member, key);
+    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
+    let finding =
+        DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
+    match did_you_mean(object, key) {
+        Some(suggestion) => finding.help(suggestion),
+        None => finding,
     }
 }
 

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::error::Category;
 
-use crate::locate::Spans;
+use crate::locate::{self, Node, Spans};
 use schema::{schema_findings, subschema_at};
 use syntax::{parse_value, syntax_finding};
 
@@ -108,26 +108,39 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
 /// holds no member the request does not define), from the core's report.
 #[cold]
 fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
-    let Some(tree) = Spans::new(text) else {
-        // The core parsed the text, so the scan cannot fail; should it, say so.
-        return vec![DocFinding::new(
-            Rule::Syntax,
-            "",
-            "the payload could not be parsed for locating problems",
-        )];
+    /// Up to this many findings, each place is found by its own scan of the text
+    /// ([`locate::find`]); more share an index of every value ([`Spans`]).
+    const FEW: usize = 4;
+    let violations = report.violations();
+    let mut out: Vec<DocFinding> = if violations.len() <= FEW {
+        let find = |pointer: &str| locate::find(text, pointer);
+        violations
+            .iter()
+            .map(|violation| placed(violation.clone(), &find))
+            .collect()
+    } else {
+        let Some(tree) = Spans::new(text) else {
+            // The core parsed the text, so the scan cannot fail; should it, say so.
+            return vec![DocFinding::new(
+                Rule::Syntax,
+                "",
+                "the payload could not be parsed for locating problems",
+            )];
+        };
+        let lookup = |pointer: &str| tree.lookup(pointer);
+        violations
+            .iter()
+            .map(|violation| placed(violation.clone(), &lookup))
+            .collect()
     };
-    let mut out: Vec<DocFinding> = report
-        .violations()
-        .iter()
-        .map(|violation| placed(violation.clone(), &tree))
-        .collect();
     out.sort_by_key(|f| (f.span.start, f.rule));
     out
 }
 
-/// A violation the core reported, at its place, with the help its rule gives.
-fn placed(violation: Violation, tree: &Spans<'_>) -> DocFinding {
-    let node = tree.lookup(&violation.pointer);
+/// A violation the core reported, at its place (`lookup` finds a pointer's node), with the
+/// help its rule gives.
+fn placed<'t>(violation: Violation, lookup: &dyn Fn(&str) -> Option<Node<'t>>) -> DocFinding {
+    let node = lookup(&violation.pointer);
     let span = match (&violation.range_in_value, &node) {
         (Some(range), Some(node)) => match node.plain_string_start() {
             Some(start) => start + range.start..start + range.end,
@@ -283,7 +296,7 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
         return;
     };
     for violation in extra.warnings() {
-        out.push(placed(violation, tree));
+        out.push(placed(violation, &|pointer| tree.lookup(pointer)));
     }
 }
 

@@ -41,7 +41,7 @@ pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
         .validate()
         .violations()
         .iter()
-        .map(|violation| placed(violation.clone(), &tree))
+        .map(|violation| placed(violation.clone(), &|pointer| tree.lookup(pointer)))
         .collect();
     for (object, member) in &unknown {
         out.push(unknown_member(object, &member.name, &tree));

@@ -6,9 +6,13 @@
 //! value (and every member's key) is, and the duplicate keys of each object, which a parser
 //! building a map cannot report.
 
+mod find;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+
+pub use find::find;
 
 /// No node (the root's parent).
 const NONE: usize = usize::MAX;
@@ -160,8 +164,10 @@ impl<'t> Spans<'t> {
 
     /// The members of `object`, in document order (none if it is not an object).
     pub fn members(&self, object: &Node<'t>) -> impl Iterator<Item = Member<'t>> + '_ {
-        let is_object = object.value_text().starts_with('{');
-        self.children(object.index)
+        // A node found by [`find`] has no entry here: it has no members in this index.
+        let is_object = object.value_text().starts_with('{') && object.index < self.entries.len();
+        let index = if is_object { object.index } else { 0 };
+        self.children(index)
             .filter(move |_| is_object)
             .map(|child| Member {
                 name: self.key_name(child).unwrap_or_default(),
@@ -250,6 +256,27 @@ impl<'t> Spans<'t> {
         }
         pointer
     }
+}
+
+/// One past the closing quote of the string literal starting at `pos`.
+fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let mut at = pos + 1;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        if bytes[at] == b'"' {
+            return Some(at + 1);
+        }
+        // A backslash escapes the next byte (`\uXXXX` goes on with hex digits).
+        at += 2;
+    }
+}
+
+/// The first position from `pos` on that is not JSON whitespace.
+fn whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
 }
 
 /// The text of a string literal (quotes included), unescaped.
@@ -390,24 +417,12 @@ impl Scan<'_> {
         Some((self.whitespace(colon + 1), pos..end))
     }
 
-    /// One past the closing quote of the string literal starting at `pos`.
     fn string_end(&self, pos: usize) -> Option<usize> {
-        let mut at = pos + 1;
-        loop {
-            at += memchr::memchr2(b'"', b'\\', self.bytes.get(at..)?)?;
-            if self.bytes[at] == b'"' {
-                return Some(at + 1);
-            }
-            // A backslash escapes the next byte (`\uXXXX` goes on with hex digits).
-            at += 2;
-        }
+        string_end(self.bytes, pos)
     }
 
-    fn whitespace(&self, mut pos: usize) -> usize {
-        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.bytes.get(pos) {
-            pos += 1;
-        }
-        pos
+    fn whitespace(&self, pos: usize) -> usize {
+        whitespace(self.bytes, pos)
     }
 
     /// Records the children of the container at entry `container` when it has many, and the

@@ -14,8 +14,9 @@ use kaleyra_wa_linter::config::{self, Config};
 
 mod run;
 
-/// mimalloc: the slow path and the reader allocate many small, short-lived buffers, across
-/// threads; mimalloc frees them in a fraction of glibc's instructions (`benches/README.md`).
+/// mimalloc: linting allocates many small, short-lived strings and buffers, across threads;
+/// mimalloc takes fewer instructions for them than glibc's allocator (`benches/README.md`,
+/// "Allocator").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -165,8 +165,9 @@ fn message(error: &serde_json::Error) -> String {
     full
 }
 
-/// The byte offset of `serde_json`'s 1-based `line` and 1-based byte `column` (0: before the
-/// line's first byte), clamped to `bytes`.
+/// The byte offset of `serde_json`'s 1-based `line` and 1-based byte `column`, clamped to
+/// `bytes`. Column 0 is where `serde_json` stopped at a line feed (it counts the line it
+/// starts before the byte is taken): the offset of that line feed.
 fn offset(bytes: &[u8], line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
@@ -176,7 +177,10 @@ fn offset(bytes: &[u8], line: usize, column: usize) -> usize {
             .nth(line - 2)
             .map_or(bytes.len(), |(i, _)| i + 1)
     };
-    (line_start + column.saturating_sub(1)).min(bytes.len())
+    match column {
+        0 => line_start.saturating_sub(1).min(bytes.len()),
+        _ => (line_start + column - 1).min(bytes.len()),
+    }
 }
 
 /// The 1-based line and 1-based column, in Unicode code points, of the character holding the
@@ -228,6 +232,9 @@ mod tests {
         let error = read("[1e999]");
         assert_eq!(error.kind(), JsonErrorKind::NumberOutOfRange);
         assert_eq!(error.message(), "number out of range");
+        // Stopped at a line feed (serde_json: column 0 of the next line): the line feed.
+        let error = read("[tru\n]");
+        assert_eq!((error.kind(), error.offset()), (JsonErrorKind::Syntax, 4));
         let error = read("{}\n\n  x");
         assert_eq!((error.kind(), error.offset()), (JsonErrorKind::Syntax, 6));
         let error = serde_json::from_str::<String>("1").unwrap_err();

@@ -52,7 +52,6 @@ pub use builder::RequestBuilder;
 pub use endpoint::{EndpointError, Pod, messages_path};
 pub use json_error::{JsonError, JsonErrorKind, line_column};
 pub use normalize::Change;
-#[doc(hidden)]
 pub use parse::{ParseError, from_slice, from_str, try_from_slice, try_from_str};
 pub use report::{Report, Violation};
 #[doc(hidden)]

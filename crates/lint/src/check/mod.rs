@@ -74,9 +74,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Checks one document: every finding, ordered by place.
 pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
-    // The core's parse: a document that is not an object is rejected here, as the core does.
-    // `try_from_slice`: the slow path describes failures itself, so the core need not.
-    // One SIMD UTF-8 check for both paths: the slow path parses the same text again.
+    // One SIMD UTF-8 check for every path (each parses the same text again): the typed
+    // parse of valid input then need not check each string.
     let text = simdutf8::basic::from_utf8(bytes).ok();
     if let Some(text) = text {
         match serde_json::from_str::<SendRequest>(text) {
@@ -91,7 +90,7 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
             }
             Err(error)
                 if error.classify() == Category::Data
-                    && JsonError::new(bytes, &error).rule() == Rule::Unknown =>
+                    && unknown::may_apply(&JsonError::new(bytes, &error)) =>
             {
                 if let Some(findings) = unknown::check(text) {
                     return findings;

@@ -188,8 +188,8 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
 /// The JSON pointer of the member or element being parsed at the end of `prefix`, the bytes
 /// `serde_json` accepted before it stopped: the innermost one whose value has started (a
 /// member's after its colon, an element's at its first byte, even the `next` one `serde_json`
-/// stopped at) and not ended; `""` between members, or outside any. One scan, linear in
-/// `prefix`.
+/// stopped at) and not ended: between members, the container's own pointer (`""` outside
+/// any). One scan, linear in `prefix`.
 fn member_at(prefix: &[u8], next: Option<u8>) -> String {
     /// An open container and the member or element of it being parsed.
     enum Open {
@@ -279,11 +279,12 @@ fn member_at(prefix: &[u8], next: Option<u8>) -> String {
                     at += 1;
                 }
                 let token = &prefix[start..at];
-                // At the end of the prefix, a scalar may be cut where parsing stopped.
-                if at < prefix.len()
-                    || matches!(token, b"true" | b"false" | b"null")
-                    || is_json_number(token)
-                {
+                // At the end of the prefix, a scalar may be cut where parsing stopped: it is
+                // whole if it is a literal, or a number the next byte does not go on with (a
+                // digit after a leading zero is an error inside the number).
+                let whole = matches!(token, b"true" | b"false" | b"null")
+                    || (is_json_number(token) && !next.is_some_and(|b| b.is_ascii_digit()));
+                if at < prefix.len() || whole {
                     ended(&mut open);
                 }
             }
@@ -360,8 +361,8 @@ mod tests {
     /// each byte deleted, and a stray byte inserted at each place.
     #[test]
     fn the_member_being_parsed_is_the_one_a_tracking_parser_names() {
-        let document = br#"{"a": {"b\"/~": [1, {"c": [true, "x\\"]}, -2.5e3], "d": null},
-            "e": [[], {}], "f": "g"}"#;
+        let document = br#"{"a": {"b\"/~": [1, {"c": [true, "x\\"]}, -2.5e3, 0], "d": null},
+            "e": [[], {}], "f": "g", "h": -0.5}"#;
         let mut texts: Vec<Vec<u8>> = Vec::new();
         for at in 0..=document.len() {
             texts.push(document[..at].to_vec());
@@ -370,7 +371,7 @@ mod tests {
                 deleted.remove(at);
                 texts.push(deleted);
             }
-            for stray in [b'x', b'"', b',', b'}', b']', b'1'] {
+            for stray in [b'x', b'"', b',', b'}', b']', b'1', b'0', b'\n'] {
                 let mut inserted = document.to_vec();
                 inserted.insert(at, stray);
                 texts.push(inserted);

@@ -10,17 +10,33 @@
 
 use std::ops::Range;
 
-use kaleyra_wa::SendRequest;
-use serde::de::IgnoredAny;
+use kaleyra_wa::{ForbiddenMembers, Interactive, Rule, SendRequest};
 use serde_json::Value;
 
 use super::schema::{subschema_at, unknown_member};
 use super::{DocFinding, duplicates, placed};
 use crate::locate::{Member, Spans};
 
+/// Whether a document whose typed parse stopped with `error` may be one for [`check`]: it
+/// met a member the schema does not name at all (a forbidden member, such as `header`, is
+/// named there, as `false`: such a document takes the slow path).
+pub(super) fn may_apply(error: &kaleyra_wa::JsonError) -> bool {
+    // serde's message names the member: "unknown field `name`, expected ...".
+    let name = error.message().split('`').nth(1).unwrap_or_default();
+    error.rule() == Rule::Unknown
+        && !Interactive::FORBIDDEN
+            .iter()
+            .any(|(forbidden, _)| *forbidden == name)
+}
+
 /// The findings of `text`, if its only structural problems are unknown members.
 pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
     let tree = Spans::new(text)?;
+    // Nesting past the limit is the slow path's finding (the typed parse of the rest would
+    // not see it inside a removed member).
+    if tree.depth() > kaleyra_wa::limits::MAX_DEPTH {
+        return None;
+    }
     let unknown = unknown_members(&tree)?;
     if unknown.is_empty() {
         return None;
@@ -28,10 +44,11 @@ pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
     let mut without = text.as_bytes().to_vec();
     for (_, member) in &unknown {
         // The span scan follows the structure only: the tokens it skipped inside a member
-        // are checked here (the typed parse checks the rest).
+        // are parsed here as the slow path parses them (strings with their escapes, numbers;
+        // `IgnoredAny` would let a lone surrogate through), the typed parse checks the rest.
         let key = member.node.key_or_value();
-        serde_json::from_str::<IgnoredAny>(&text[key.clone()]).ok()?;
-        serde_json::from_str::<IgnoredAny>(member.node.value_text()).ok()?;
+        serde_json::from_str::<String>(&text[key.clone()]).ok()?;
+        serde_json::from_str::<Value>(member.node.value_text()).ok()?;
         blank(&mut without, key.start..member.node.value().end);
     }
     // Whole characters were replaced by spaces: the copy is UTF-8 as the text is.
@@ -167,8 +184,9 @@ mod tests {
     /// The unknown-member path gives what the slow path gives, wherever the unknown members
     /// are (first, last, two, a duplicate, an escaped name, a nested object, a near miss),
     /// whatever else is wrong, compact or one member per line; the path is taken whenever
-    /// unknown members are the only structural problem, and never hides a syntax error in
-    /// what it removes.
+    /// unknown members are the only structural problem, and never hides what the slow path
+    /// finds in what it removes (a syntax error, a lone surrogate, a number past `f64`,
+    /// nesting past the limit).
     #[test]
     fn unknown_members_are_found_as_the_slow_path_finds_them() {
         let members = [
@@ -193,6 +211,18 @@ mod tests {
             texts.push((insert(RECORD, pointer, r#""zz": tru"#, false), false));
             texts.push((insert(RECORD, pointer, r#""zz": "a\qb""#, true), false));
             texts.push((insert(RECORD, pointer, r#""zz": 1e400"#, true), false));
+            texts.push((insert(RECORD, pointer, r#""zz": "\udc00""#, true), false));
+            // Nesting: the whole document's, at the limit and one past it.
+            let object_depth = pointer.matches('/').count() + 1;
+            for total in [
+                kaleyra_wa::limits::MAX_DEPTH,
+                kaleyra_wa::limits::MAX_DEPTH + 1,
+            ] {
+                let levels = total - object_depth;
+                let nested = format!("\"zz\": {}{}", "[".repeat(levels), "]".repeat(levels));
+                let within = total <= kaleyra_wa::limits::MAX_DEPTH;
+                texts.push((insert(RECORD, pointer, &nested, false), within));
+            }
             for (text, unknown_only) in texts {
                 for (text, others_typed) in with_other_problems(&text) {
                     for text in [text.clone(), text.replace(", \"", ",\n    \"")] {

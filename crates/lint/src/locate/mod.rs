@@ -43,6 +43,8 @@ pub struct Spans<'t> {
     /// The children of every container with more than [`FEW`] of them, by container entry:
     /// a lookup in a large object or array costs no scan of its members.
     large: HashMap<usize, Children<'t>>,
+    /// How deep arrays and objects nest (0 for a scalar).
+    depth: usize,
 }
 
 /// Containers with at most this many members are searched member by member.
@@ -131,6 +133,7 @@ impl<'t> Spans<'t> {
             duplicates: Vec::new(),
             children: Vec::new(),
             large: HashMap::new(),
+            depth: 0,
         };
         scan.document()?;
         Some(Spans {
@@ -138,7 +141,13 @@ impl<'t> Spans<'t> {
             entries: scan.entries,
             duplicates: scan.duplicates,
             large: scan.large,
+            depth: scan.depth,
         })
+    }
+
+    /// How deep arrays and objects nest: the most open at once (0 for a scalar).
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 
     /// The node at `pointer`; for a duplicated key, the last one (as `serde_json` keeps it).
@@ -301,6 +310,8 @@ struct Scan<'t> {
     /// Scratch: the members of the container being closed.
     children: Vec<usize>,
     large: HashMap<usize, Children<'t>>,
+    /// The most containers open at once.
+    depth: usize,
 }
 
 impl Scan<'_> {
@@ -327,6 +338,7 @@ impl Scan<'_> {
                         parent,
                     });
                     open.push(index);
+                    self.depth = self.depth.max(open.len());
                     pos = self.whitespace(pos + 1);
                     let closing = if opening == b'{' { b'}' } else { b']' };
                     if self.bytes.get(pos) == Some(&closing) {

@@ -25,6 +25,35 @@ fn stdin_is_read_as_json_named_stdin() {
     assert_eq!(clean.stdout, "1 file, 1 record: 0 errors, 0 warnings\n");
 }
 
+/// A walked directory is linted in path order, component by component (a directory's files
+/// before a sibling whose name extends the directory's), whatever order it lists entries in.
+#[test]
+fn walked_files_come_in_path_order() {
+    let names = [
+        "b.json",
+        "a-c.json",
+        "a/b.json",
+        "a/a.json",
+        "A.json",
+        "a/c/d.json",
+    ];
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (*n, ERROR.as_bytes())).collect();
+    let dir = tree(&files);
+    let run = run_in(dir.path(), &["--format", "json", "."], None);
+    let order: Vec<String> = places(&run.report()).into_iter().map(|p| p.0).collect();
+    assert_eq!(
+        order,
+        [
+            "A.json",
+            "a/a.json",
+            "a/b.json",
+            "a/c/d.json",
+            "a-c.json",
+            "b.json"
+        ]
+    );
+}
+
 #[test]
 fn stdin_filename_names_stdin_and_picks_json_lines() {
     let input = format!("{VALID}\n\n{ERROR}\n{WARNING}\n");

@@ -113,14 +113,9 @@ pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
 }
 
 fn walk(root: &Path, inputs: &mut Vec<Input>) {
-    let mut found = Vec::new();
-    for entry in ignore::WalkBuilder::new(root)
-        .follow_links(true)
-        // By name within each directory (the same order as by path, without comparing the
-        // parents again for every pair).
-        .sort_by_file_name(|a, b| a.cmp(b))
-        .build()
-    {
+    // Each input with the path it was found at, for the order.
+    let mut found: Vec<(PathBuf, Input)> = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).follow_links(true).build() {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -131,21 +126,44 @@ fn walk(root: &Path, inputs: &mut Vec<Input>) {
                         .any(|ext| name.ends_with(ext))
                 {
                     let name = display(entry.path());
-                    found.push(Input::File {
-                        path: entry.into_path(),
+                    let path = entry.into_path();
+                    let input = Input::File {
+                        path: path.clone(),
                         format: InputFormat::from_name(&name),
                         name,
                         size: None,
-                    });
+                    };
+                    found.push((path, input));
                 }
             }
-            Err(error) => found.push(Input::Unreadable {
-                name: error_path(&error).map_or_else(|| display(root), |p| display(&p)),
-                reason: error_reason(&error),
-            }),
+            Err(error) => {
+                let path = error_path(&error).unwrap_or_else(|| root.to_owned());
+                let input = Input::Unreadable {
+                    name: display(&path),
+                    reason: error_reason(&error),
+                };
+                found.push((path, input));
+            }
         }
     }
-    inputs.extend(found);
+    // In path order, whatever order the directories list their entries in: by each path's
+    // components, compared as bytes once a key is made per path (not parsed again for every
+    // pair, as sorting the walk by name would).
+    found.sort_by_cached_key(|(path, _)| component_key(path));
+    inputs.extend(found.into_iter().map(|(_, input)| input));
+}
+
+/// A key that orders paths as their components do: the path's bytes with each separator as
+/// `0`, a byte no file name holds (so `a/b` comes before `a-c`, as `a` before `a-c`).
+fn component_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len());
+    for (i, component) in path.components().enumerate() {
+        if i > 0 {
+            key.push(0);
+        }
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+    }
+    key
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

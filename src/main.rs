@@ -215,32 +215,27 @@ fn note_shadowed_path(name: &str) {
     }
 }
 
-/// Whether standard output was closed (`>&-`) when the process started. The Rust runtime
-/// reopens a closed standard stream on `/dev/null`, read-write, before `main`, so every write
-/// would vanish and succeed; a shell's `>/dev/null` opens it write-only, so the two differ.
+/// Whether standard output was closed (`>&-`) when the process started: seen by a
+/// constructor, which runs before the Rust runtime reopens a closed standard stream on
+/// `/dev/null` (every write would then vanish and succeed). Standard output on `/dev/null`,
+/// however it was opened (`>/dev/null`, or read-write as Python's `subprocess.DEVNULL` does),
+/// is a choice and is not closed.
+#[cfg(unix)]
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(unix)]
+#[ctor::ctor(unsafe)]
+fn see_whether_stdout_is_closed() {
+    // SAFETY (of the borrow): descriptor 1 is only asked for its flags; if it is not open,
+    // the call fails with EBADF, which is what is looked for.
+    let stdout = unsafe { std::os::fd::BorrowedFd::borrow_raw(1) };
+    let closed = rustix::io::fcntl_getfd(stdout).is_err();
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
 #[cfg(unix)]
 fn stdout_closed() -> bool {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-
-    let stdout = io::stdout();
-    let Ok(flags) = rustix::fs::fcntl_getfl(stdout.as_fd()) else {
-        // Not even a descriptor (the runtime could not reopen it).
-        return true;
-    };
-    if flags & rustix::fs::OFlags::ACCMODE != rustix::fs::OFlags::RDWR {
-        return false;
-    }
-    let Ok(stdout) = stdout.as_fd().try_clone_to_owned() else {
-        return false;
-    };
-    let (Ok(stdout), Ok(null)) = (
-        std::fs::File::from(stdout).metadata(),
-        std::fs::metadata("/dev/null"),
-    ) else {
-        return false;
-    };
-    stdout.file_type().is_char_device() && stdout.rdev() == null.rdev()
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[cfg(not(unix))]

@@ -153,6 +153,19 @@ fn a_closed_stdout_is_an_error_with_a_message() {
         .unwrap();
     assert_eq!(null.status.code(), Some(1));
     assert!(null.stderr.is_empty(), "{null:?}");
+    // Opened read-write (Python's `subprocess.DEVNULL`), as the runtime reopens a closed one:
+    // still a choice.
+    let read_write = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .unwrap();
+    let null = command(root(), &["examples/"])
+        .stdout(read_write)
+        .output()
+        .unwrap();
+    assert_eq!(null.status.code(), Some(1), "{null:?}");
+    assert!(null.stderr.is_empty(), "{null:?}");
 }
 
 #[cfg(target_os = "linux")]

@@ -11,7 +11,8 @@
 #    schemas/send-request.schema.json. jsonschema-cli stops at the first file that is not JSON,
 #    so the list is the corpus minus its 1% syntax errors (`parseable.txt`); the linter also
 #    runs on the whole directory. jsonschema-cli is single-threaded: it is timed as one process
-#    and as two (xargs -P 2), which uses both cores as the linter does.
+#    and as two (xargs -P 2), which uses both cores as the linter does. The target's ratio
+#    (two jsonschema-cli processes / the linter) is measured in alternation as well.
 # 4. Large JSON Lines: wall clock and peak RSS (`/usr/bin/time -v`), in each output format.
 #
 # Environment: RUNS (hyperfine runs, default 10), SKIP_OTHERS=1 skips ajv-cli and
@@ -57,6 +58,16 @@ commands=(
 )
 # -i: the tools exit non-zero because 10% of the files are invalid, as they should.
 hyperfine -N -i --warmup 2 --runs "$RUNS" --export-markdown "$CORPUS/files.md" "${commands[@]}"
+
+# The target's ratio: two jsonschema-cli processes / the linter, measured in alternation
+# (benches/interleaved.py), which a drift of the machine's speed between hyperfine's
+# commands does not skew. xargs passes at most 128 KiB of arguments to one command: the
+# file list is two sequential linter processes with its defaults, one with `-s`.
+two_jsonschema="xargs -a parseable.txt -P 2 -n $half jsonschema-cli validate $SCHEMA --errors-only -i"
+for linter in "$LINT files" "xargs -s 2000000 -a parseable.txt $LINT" "xargs -a parseable.txt $LINT"; do
+    echo "-- two jsonschema-cli processes / $linter"
+    "$ROOT/benches/interleaved.py" --runs "$(( RUNS * 3 ))" "$two_jsonschema" "$linter"
+done
 
 others=()
 if [[ ${SKIP_OTHERS:-0} != 1 ]]; then

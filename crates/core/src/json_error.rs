@@ -172,10 +172,9 @@ fn offset(bytes: &[u8], line: usize, column: usize) -> usize {
     let line_start = if line <= 1 {
         0
     } else {
-        (bytes.iter().enumerate())
-            .filter(|(_, b)| **b == b'\n')
+        memchr::memchr_iter(b'\n', bytes)
             .nth(line - 2)
-            .map_or(bytes.len(), |(i, _)| i + 1)
+            .map_or(bytes.len(), |i| i + 1)
     };
     match column {
         0 => line_start.saturating_sub(1).min(bytes.len()),

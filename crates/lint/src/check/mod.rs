@@ -107,33 +107,36 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
 /// holds no member the request does not define), from the core's report.
 #[cold]
 fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
-    /// Up to this many findings, each place is found by its own scan of the text
-    /// ([`locate::find`]); more share an index of every value ([`Spans`]).
-    const FEW: usize = 4;
-    let violations = report.violations();
-    let mut out: Vec<DocFinding> = if violations.len() <= FEW {
-        let find = |pointer: &str| locate::find(text, pointer);
-        violations
-            .iter()
-            .map(|violation| placed(violation.clone(), &find))
-            .collect()
-    } else {
-        let Some(tree) = Spans::new(text) else {
-            // The core parsed the text, so the scan cannot fail; should it, say so.
-            return vec![DocFinding::new(
-                Rule::Syntax,
-                "",
-                "the payload could not be parsed for locating problems",
-            )];
-        };
-        let lookup = |pointer: &str| tree.lookup(pointer);
-        violations
-            .iter()
-            .map(|violation| placed(violation.clone(), &lookup))
-            .collect()
-    };
+    let mut out = placed_all(text, report.violations());
     out.sort_by_key(|f| (f.span.start, f.rule));
     out
+}
+
+/// The core's `violations` of `text`, each at its place. Up to this many, each place is found
+/// by its own scan of the text ([`locate::find`]); more share an index of every value
+/// ([`Spans`]), so that the cost stays linear however many there are.
+fn placed_all(text: &str, violations: &[Violation]) -> Vec<DocFinding> {
+    const FEW: usize = 4;
+    if violations.len() <= FEW {
+        let find = |pointer: &str| locate::find(text, pointer);
+        return violations
+            .iter()
+            .map(|violation| placed(violation.clone(), &find))
+            .collect();
+    }
+    let Some(tree) = Spans::new(text) else {
+        // The core parsed the text, so the scan cannot fail; should it, say so.
+        return vec![DocFinding::new(
+            Rule::Syntax,
+            "",
+            "the payload could not be parsed for locating problems",
+        )];
+    };
+    let lookup = |pointer: &str| tree.lookup(pointer);
+    violations
+        .iter()
+        .map(|violation| placed(violation.clone(), &lookup))
+        .collect()
 }
 
 /// A violation the core reported, at its place (`lookup` finds a pointer's node), with the

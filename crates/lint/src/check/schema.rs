@@ -98,16 +98,19 @@ fn unknown_members(
     out: &mut Vec<DocFinding>,
 ) {
     for key in unexpected {
-        out.push(unknown_member(&at.pointer, key, tree));
+        let mut member = at.pointer.clone();
+        kaleyra_wa::pointer::push_token(&mut member, key);
+        // At its key: the last one, for a duplicate (the one a parser keeps).
+        let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
+        out.push(unknown_member(&at.pointer, key, span));
     }
 }
 
 /// The finding for member `key` of the object at `object`, which the request does not define
-/// there: at its key (the last one, for a duplicate), with a suggestion.
-pub(super) fn unknown_member(object: &str, key: &str, tree: &Spans<'_>) -> DocFinding {
+/// there, at `span` (its key), with a suggestion.
+pub(super) fn unknown_member(object: &str, key: &str, span: Range<usize>) -> DocFinding {
     let mut member = object.to_owned();
     kaleyra_wa::pointer::push_token(&mut member, key);
-    let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
     let finding =
         DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
     match did_you_mean(object, key) {

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::{NONE, Node, string_end, unescape, whitespace};
+use super::{Node, string_end, unescape, whitespace};
 
 /// The node at `pointer` in `text`, a JSON text that `serde_json` accepted; for a duplicated
 /// key, the last one (as `serde_json` keeps it), as [`Spans::lookup`](super::Spans::lookup)
@@ -28,7 +28,6 @@ pub fn find<'t>(text: &'t str, pointer: &str) -> Option<Node<'t>> {
         text,
         key,
         value: at..value_end(bytes, at)?,
-        index: NONE,
     })
 }
 
@@ -72,8 +71,29 @@ fn element(bytes: &[u8], at: usize, index: usize) -> Option<usize> {
     Some(pos)
 }
 
+/// How deep arrays and objects nest in `value` (0 for a scalar), a JSON value.
+pub fn nesting(value: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut pos) = (0usize, 0, 0);
+    while let Some(byte) = value.get(pos) {
+        match byte {
+            b'"' => {
+                pos = string_end(value, pos).unwrap_or(value.len());
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        pos += 1;
+    }
+    deepest
+}
+
 /// One past the end of the value starting at `at`.
-fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
+pub fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
     match bytes.get(at)? {
         b'"' => string_end(bytes, at),
         b'{' | b'[' => {

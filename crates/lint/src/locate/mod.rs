@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use find::find;
+pub use find::{find, nesting, value_end};
 
 /// No node (the root's parent).
 const NONE: usize = usize::MAX;
@@ -43,8 +43,6 @@ pub struct Spans<'t> {
     /// The children of every container with more than [`FEW`] of them, by container entry:
     /// a lookup in a large object or array costs no scan of its members.
     large: HashMap<usize, Children<'t>>,
-    /// How deep arrays and objects nest (0 for a scalar).
-    depth: usize,
 }
 
 /// Containers with at most this many members are searched member by member.
@@ -72,23 +70,12 @@ pub struct Duplicate {
     pub second: Range<usize>,
 }
 
-/// A member of an object, from [`Spans::members`].
-#[derive(Clone, Debug)]
-pub struct Member<'t> {
-    /// The key, unescaped.
-    pub name: Cow<'t, str>,
-    /// The member (its key and value).
-    pub node: Node<'t>,
-}
-
 /// A member or element found in the span index.
 #[derive(Clone, Debug)]
 pub struct Node<'a> {
     text: &'a str,
     key: Option<Range<usize>>,
     value: Range<usize>,
-    /// Its entry in the index.
-    index: usize,
 }
 
 impl<'a> Node<'a> {
@@ -133,7 +120,6 @@ impl<'t> Spans<'t> {
             duplicates: Vec::new(),
             children: Vec::new(),
             large: HashMap::new(),
-            depth: 0,
         };
         scan.document()?;
         Some(Spans {
@@ -141,13 +127,7 @@ impl<'t> Spans<'t> {
             entries: scan.entries,
             duplicates: scan.duplicates,
             large: scan.large,
-            depth: scan.depth,
         })
-    }
-
-    /// How deep arrays and objects nest: the most open at once (0 for a scalar).
-    pub fn depth(&self) -> usize {
-        self.depth
     }
 
     /// The node at `pointer`; for a duplicated key, the last one (as `serde_json` keeps it).
@@ -171,26 +151,12 @@ impl<'t> Spans<'t> {
         Some(self.node(current))
     }
 
-    /// The members of `object`, in document order (none if it is not an object).
-    pub fn members(&self, object: &Node<'t>) -> impl Iterator<Item = Member<'t>> + '_ {
-        // A node found by [`find`] has no entry here: it has no members in this index.
-        let is_object = object.value_text().starts_with('{') && object.index < self.entries.len();
-        let index = if is_object { object.index } else { 0 };
-        self.children(index)
-            .filter(move |_| is_object)
-            .map(|child| Member {
-                name: self.key_name(child).unwrap_or_default(),
-                node: self.node(child),
-            })
-    }
-
     fn node(&self, index: usize) -> Node<'t> {
         let entry = &self.entries[index];
         Node {
             text: self.text,
             key: entry.key.clone(),
             value: entry.value.clone(),
-            index,
         }
     }
 
@@ -268,7 +234,7 @@ impl<'t> Spans<'t> {
 }
 
 /// One past the closing quote of the string literal starting at `pos`.
-fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
+pub fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let mut at = pos + 1;
     loop {
         at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
@@ -281,7 +247,7 @@ fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
 }
 
 /// The first position from `pos` on that is not JSON whitespace.
-fn whitespace(bytes: &[u8], mut pos: usize) -> usize {
+pub fn whitespace(bytes: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(pos) {
         pos += 1;
     }
@@ -289,7 +255,7 @@ fn whitespace(bytes: &[u8], mut pos: usize) -> usize {
 }
 
 /// The text of a string literal (quotes included), unescaped.
-fn unescape(literal: &str) -> Cow<'_, str> {
+pub fn unescape(literal: &str) -> Cow<'_, str> {
     let inner = literal
         .strip_prefix('"')
         .and_then(|rest| rest.strip_suffix('"'))
@@ -310,8 +276,6 @@ struct Scan<'t> {
     /// Scratch: the members of the container being closed.
     children: Vec<usize>,
     large: HashMap<usize, Children<'t>>,
-    /// The most containers open at once.
-    depth: usize,
 }
 
 impl Scan<'_> {
@@ -338,7 +302,6 @@ impl Scan<'_> {
                         parent,
                     });
                     open.push(index);
-                    self.depth = self.depth.max(open.len());
                     pos = self.whitespace(pos + 1);
                     let closing = if opening == b'{' { b'}' } else { b']' };
                     if self.bytes.get(pos) == Some(&closing) {

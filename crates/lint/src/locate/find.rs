@@ -8,16 +8,18 @@ use std::ops::Range;
 
 use super::{Node, string_end, unescape, whitespace};
 
-/// The node at `pointer` in `text`, a JSON text that `serde_json` accepted; for a duplicated
-/// key, the last one (as `serde_json` keeps it), as [`Spans::lookup`](super::Spans::lookup)
-/// finds it (a test compares the two on every value of several documents).
+/// The node at `pointer` in `text`, a JSON text that `serde_json` accepted and that has no
+/// duplicate key on the way (the core's typed parse rejects them: the text of a document it
+/// parsed has none), as [`Spans::lookup`](super::Spans::lookup) finds it (a test compares the
+/// two on every value of several documents). The scan stops at each member it looks for: a
+/// place costs the text before it.
 pub fn find<'t>(text: &'t str, pointer: &str) -> Option<Node<'t>> {
     let bytes = text.as_bytes();
     let mut key: Option<Range<usize>> = None;
     let mut at = whitespace(bytes, 0);
     for token in kaleyra_wa::pointer::tokens(pointer) {
         let (member, value) = match bytes.get(at)? {
-            b'{' => last_member(text, at, &token)?,
+            b'{' => member(text, at, &token)?,
             b'[' => (None, element(bytes, at, token.parse().ok()?)?),
             _ => return None,
         };
@@ -31,10 +33,9 @@ pub fn find<'t>(text: &'t str, pointer: &str) -> Option<Node<'t>> {
     })
 }
 
-/// The key span and value start of the last member named `name` of the object at `at`.
-fn last_member(text: &str, at: usize, name: &str) -> Option<(Option<Range<usize>>, usize)> {
+/// The key span and value start of the member named `name` of the object at `at`.
+fn member(text: &str, at: usize, name: &str) -> Option<(Option<Range<usize>>, usize)> {
     let bytes = text.as_bytes();
-    let mut found = None;
     let mut pos = whitespace(bytes, at + 1);
     if bytes.get(pos) == Some(&b'}') {
         return None;
@@ -45,12 +46,12 @@ fn last_member(text: &str, at: usize, name: &str) -> Option<(Option<Range<usize>
         let value = whitespace(bytes, colon + 1);
         // A key's span starts and ends at quotes, so at char boundaries.
         if unescape(text.get(pos..key_end)?) == name {
-            found = Some((Some(pos..key_end), value));
+            return Some((Some(pos..key_end), value));
         }
         pos = whitespace(bytes, value_end(bytes, value)?);
         match bytes.get(pos)? {
             b',' => pos = whitespace(bytes, pos + 1),
-            _ => return found,
+            _ => return None,
         }
     }
 }
@@ -134,13 +135,14 @@ mod tests {
     use super::*;
 
     /// `find` and the index give the same key and value spans at every value of documents
-    /// with nested objects and arrays, duplicate and escaped keys, empty containers,
-    /// brackets inside strings, and any whitespace; and neither finds what is not there.
+    /// with nested objects and arrays, escaped keys, a key as its object's, empty
+    /// containers, brackets inside strings, and any whitespace; and neither finds what is
+    /// not there.
     #[test]
     fn find_agrees_with_the_index_everywhere() {
         let documents = [
-            r#"{"a": [1, {"b\u0022c": "x]}\"y", "": {}}, []], "d/e": -1.5e3 ,"a":"é", "f": {"g": [[], [true, null, {"h~": "}"}]]}}"#,
-            "\r\n {\n  \"a\" : { \"a\" : [ 0 , \"[{\" ] } ,\n  \"a\" : { \"b\" : 1 }\n }\t",
+            r#"{"a": [1, {"b\u0022c": "x]}\"y", "": {}}, []], "d/e": -1.5e3 ,"é":"é", "f": {"g": [[], [true, null, {"h~": "}"}]]}}"#,
+            "\r\n {\n  \"a\" : { \"a\" : [ 0 , \"[{\" ] } ,\n  \"c\" : { \"b\" : 1 }\n }\t",
             r#"[{"x": 1}, [2, [3]], "4"]"#,
         ];
         for text in documents {

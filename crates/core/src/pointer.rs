@@ -5,7 +5,7 @@ use std::borrow::Cow;
 /// Appends `/token` to `pointer`, escaping `~` as `~0` and `/` as `~1`.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    if !token.contains(['~', '/']) {
+    if !token.bytes().any(|b| b == b'~' || b == b'/') {
         pointer.push_str(token);
         return;
     }

@@ -19,6 +19,7 @@ mod schema;
 mod syntax;
 mod unknown;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use kaleyra_wa::{ExtraInfo, JsonError, Rule, SendRequest, Violation};
@@ -118,10 +119,12 @@ fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
 fn placed_all(text: &str, violations: &[Violation]) -> Vec<DocFinding> {
     const FEW: usize = 4;
     if violations.len() <= FEW {
-        let find = |pointer: &str| locate::find(text, pointer);
         return violations
             .iter()
-            .map(|violation| placed(violation.clone(), &find))
+            .map(|violation| {
+                let node = locate::find(text, &violation.pointer).map(Located::new);
+                placed(violation.clone(), node.as_ref())
+            })
             .collect();
     }
     let Some(tree) = Spans::new(text) else {
@@ -132,24 +135,46 @@ fn placed_all(text: &str, violations: &[Violation]) -> Vec<DocFinding> {
             "the payload could not be parsed for locating problems",
         )];
     };
-    let lookup = |pointer: &str| tree.lookup(pointer);
+    // Many violations are often at one member (every bad recipient of `to`): its node and
+    // whether its literal has escapes are looked at once, not once per violation (that would
+    // scan the member's text once per violation).
+    let mut nodes: HashMap<&str, Option<Located<'_>>> = HashMap::new();
     violations
         .iter()
-        .map(|violation| placed(violation.clone(), &lookup))
+        .map(|violation| {
+            let node = nodes
+                .entry(violation.pointer.as_str())
+                .or_insert_with(|| tree.lookup(&violation.pointer).map(Located::new));
+            placed(violation.clone(), node.as_ref())
+        })
         .collect()
 }
 
-/// A violation the core reported, at its place (`lookup` finds a pointer's node), with the
+/// A member's node, and where its string value's text starts when it is a plain literal.
+struct Located<'t> {
+    node: Node<'t>,
+    plain_start: Option<usize>,
+}
+
+impl<'t> Located<'t> {
+    fn new(node: Node<'t>) -> Self {
+        Located {
+            plain_start: node.plain_string_start(),
+            node,
+        }
+    }
+}
+
+/// A violation the core reported, at its place (`node`, the node of its member), with the
 /// help its rule gives.
-fn placed<'t>(violation: Violation, lookup: &dyn Fn(&str) -> Option<Node<'t>>) -> DocFinding {
-    let node = lookup(&violation.pointer);
-    let span = match (&violation.range_in_value, &node) {
-        (Some(range), Some(node)) => match node.plain_string_start() {
+fn placed(violation: Violation, node: Option<&Located<'_>>) -> DocFinding {
+    let span = match (&violation.range_in_value, node) {
+        (Some(range), Some(located)) => match located.plain_start {
             Some(start) => start + range.start..start + range.end,
-            None => node.value(),
+            None => located.node.value(),
         },
-        (_, Some(node)) if violation.rule == Rule::Header => node.key_or_value(),
-        (_, Some(node)) => node.value(),
+        (_, Some(located)) if violation.rule == Rule::Header => located.node.key_or_value(),
+        (_, Some(located)) => located.node.value(),
         (_, None) => 0..0,
     };
     with_help(from_violation(violation).at(span))
@@ -298,7 +323,8 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
         return;
     };
     for violation in extra.warnings() {
-        out.push(placed(violation, &|pointer| tree.lookup(pointer)));
+        let node = tree.lookup(&violation.pointer).map(Located::new);
+        out.push(placed(violation, node.as_ref()));
     }
 }
 

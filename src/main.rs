@@ -226,10 +226,10 @@ static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicB
 #[cfg(unix)]
 #[ctor::ctor(unsafe)]
 fn see_whether_stdout_is_closed() {
-    // SAFETY (of the borrow): descriptor 1 is only asked for its flags; if it is not open,
-    // the call fails with EBADF, which is what is looked for.
-    let stdout = unsafe { std::os::fd::BorrowedFd::borrow_raw(1) };
-    let closed = rustix::io::fcntl_getfd(stdout).is_err();
+    // SAFETY: `fcntl(F_GETFD)` only reads descriptor 1's flags; on a descriptor that is not
+    // open it fails with EBADF, which is what is looked for. (On a target where `ctor` cannot
+    // run constructors, this never runs: a closed stdout then goes unnoticed, as `/dev/null`.)
+    let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
     STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
 }
 

@@ -9,8 +9,9 @@ use std::ops::Range;
 use super::{Node, string_end, unescape, whitespace};
 
 /// The node at `pointer` in `text`, a JSON text that `serde_json` accepted and that has no
-/// duplicate key on the way (the core's typed parse rejects them: the text of a document it
-/// parsed has none), as [`Spans::lookup`](super::Spans::lookup) finds it (a test compares the
+/// duplicate key on the way (its callers place the core's violations, at members the request
+/// names, in a text the core parsed, or parsed once its unknown members were removed: the
+/// typed parse rejects a member named twice), as [`Spans::lookup`](super::Spans::lookup) finds it (a test compares the
 /// two on every value of several documents). The scan stops at each member it looks for: a
 /// place costs the text before it.
 pub fn find<'t>(text: &'t str, pointer: &str) -> Option<Node<'t>> {

@@ -343,4 +343,62 @@ mod tests {
         }
         assert!(fast >= 7 * 7 * 5 * 2, "{fast} of {compared}");
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Bytes that make or break JSON around members.
+        fn piece() -> impl Strategy<Value = String> {
+            prop::sample::select(vec![
+                "\"",
+                "\\",
+                ",",
+                ":",
+                "{",
+                "}",
+                "[",
+                "]",
+                " ",
+                "\n",
+                "0",
+                "01",
+                "1e400",
+                "-",
+                "tru",
+                "null",
+                "\\u0074",
+                "\\ud800",
+                "\"zz\": 1",
+                "\"to\": \"1\"",
+                "é",
+            ])
+            .prop_map(str::to_owned)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1500))]
+
+            /// Whatever a few edits do to a record holding an unknown member, the unknown
+            /// path gives the slow path's findings, or leaves the document to it.
+            #[test]
+            fn the_unknown_path_is_the_slow_path_or_nothing(
+                object in prop::sample::select(OBJECTS.to_vec()),
+                at_end in any::<bool>(),
+                edits in prop::collection::vec((any::<prop::sample::Index>(), piece(), 0..3usize), 1..4),
+            ) {
+                let mut text = insert(RECORD, object, r#""zz": {"a": [1, "b"]}"#, at_end);
+                for (at, piece, removed) in edits {
+                    let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+                    let start = *at.get(&bounds);
+                    let end = bounds.iter().copied().find(|&b| b >= start + removed).unwrap_or(text.len());
+                    text.replace_range(start..end, &piece);
+                }
+                if let Some(found) = check(&text) {
+                    prop_assert_eq!(found, slow_path(text.as_bytes(), Some(&text)), "{}", text);
+                }
+            }
+        }
+    }
 }

@@ -2,8 +2,10 @@
 //!
 //! Valid input takes the fast path: one typed `serde_json` pass and the core validator, no
 //! spans. A document the core parsed but whose report has problems takes the typed path: the
-//! core's report placed through [`Spans`]. Anything else takes the slow path, which finds
-//! every problem at once and where it is:
+//! core's report, each violation placed by [`locate::find`] (a few) or through [`Spans`]. A
+//! document whose only structural problem is members the request does not define takes the
+//! same path once they are set aside ([`unknown`]). Anything else takes the slow path, which
+//! finds every problem at once and where it is:
 //!
 //! 1. `serde_json` into a `Value` ([`syntax`]): a syntax error stops here (there is no tree
 //!    to check).

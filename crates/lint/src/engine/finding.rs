@@ -31,7 +31,7 @@ pub struct Finding {
     /// set it.
     pub severity: Severity,
     /// The hash of the offending text (the bytes of the place), for fingerprints: see
-    /// [`value_hash`](crate::fingerprint::value_hash).
+    /// [`crate::fingerprint::value_hash`].
     pub value_hash: u64,
 }
 

@@ -135,7 +135,7 @@ enum LinesError {
 const READ_BUFFER: usize = 256 << 10;
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
-/// At most this many lines are linted at once: with [`MAX_SHOWN`] findings per record, the
+/// At most this many lines are linted at once: with [`MAX_SHOWN`](super::MAX_SHOWN) findings per record, the
 /// findings in memory stay bounded however small the records.
 const CHUNK_LINES: usize = 1024;
 

@@ -2,7 +2,7 @@
 //! `<testsuite>` per input, a `<testcase>` per request with findings (a JSON file, or a JSON
 //! Lines record, named `line N`), one passing `<testcase>` for the input's other requests,
 //! a `<failure>` per error finding; warnings (which do not fail) in the test case's
-//! `<system-out>`. Every text goes through [`escape::xml`].
+//! `<system-out>`. Every text goes through [`escape::xml`](crate::escape::xml).
 //!
 //! A suite's counts come before its test cases, so one input's test cases are held until
 //! it is done; the totals of `<testsuites>` would need the whole run held, so it has none

@@ -31,6 +31,11 @@ impl<'a> LineIndex<'a> {
             blocks.push(before);
             before += code_points(block);
         }
+        // The end of a text whose length is a whole number of blocks starts a block of its
+        // own: its checkpoint is every code point.
+        if text.len().is_multiple_of(BLOCK) {
+            blocks.push(before);
+        }
         LineIndex {
             text,
             starts,
@@ -91,6 +96,34 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    /// At every length around whole blocks (the end of a text of 256 bytes is the start of a
+    /// block with no bytes), every place agrees with the core, the end included.
+    #[test]
+    fn positions_agree_at_every_length_around_whole_blocks() {
+        for len in [0, 1, 255, 256, 257, 511, 512, 513, 768] {
+            let mut text = String::new();
+            for c in "ab\né".chars().cycle() {
+                if text.len() + c.len_utf8() > len {
+                    break;
+                }
+                text.push(c);
+            }
+            let bytes = text.as_bytes();
+            let index = LineIndex::new(bytes);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                assert_eq!(
+                    index.position(offset),
+                    kaleyra_wa::line_column(bytes, offset),
+                    "length {}, offset {offset}",
+                    text.len()
+                );
+            }
+        }
+        // A text of exactly one block of one-byte characters, placed at its end.
+        let text = "x".repeat(256);
+        assert_eq!(LineIndex::new(text.as_bytes()).position(256), (1, 257));
     }
 
     #[test]

@@ -230,8 +230,11 @@ pub(crate) fn check_contract(report: &Value) {
     }
 }
 
-/// `(file, record, line, column, code)` of every finding.
-pub(crate) fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, String)> {
+/// One finding, as compared in detail: file, record, line, column, end column, code, pointer.
+pub(crate) type Place = (String, Option<u64>, u64, u64, u64, String, String);
+
+/// Every finding of a `--format json` report, in detail.
+pub(crate) fn detailed_places(report: &Value) -> Vec<Place> {
     report["findings"]
         .as_array()
         .unwrap()
@@ -242,9 +245,19 @@ pub(crate) fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, Stri
                 f["record"].as_u64(),
                 f["line"].as_u64().unwrap_or(0),
                 f["column"].as_u64().unwrap_or(0),
+                f["end_column"].as_u64().unwrap_or(0),
                 f["code"].as_str().unwrap().to_owned(),
+                f["pointer"].as_str().unwrap().to_owned(),
             )
         })
+        .collect()
+}
+
+/// `(file, record, line, column, code)` of every finding.
+pub(crate) fn places(report: &Value) -> Vec<(String, Option<u64>, u64, u64, String)> {
+    detailed_places(report)
+        .into_iter()
+        .map(|(file, record, line, column, _, code, _)| (file, record, line, column, code))
         .collect()
 }
 

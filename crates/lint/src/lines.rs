@@ -86,14 +86,20 @@ mod tests {
     #[test]
     fn positions_agree_with_the_core() {
         let line = "é中😀 ascii\u{202e}\t".repeat(40);
-        let text = format!("{line}\r\n\n{line}\n");
+        agrees_with_the_core(&format!("{line}\r\n\n{line}\n"));
+    }
+
+    /// The index and the core's `line_column` agree at every character of `text` and at its
+    /// end.
+    fn agrees_with_the_core(text: &str) {
         let bytes = text.as_bytes();
         let index = LineIndex::new(bytes);
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
             assert_eq!(
                 index.position(offset),
                 kaleyra_wa::line_column(bytes, offset),
-                "offset {offset}"
+                "length {}, offset {offset}",
+                text.len()
             );
         }
     }
@@ -110,16 +116,7 @@ mod tests {
                 }
                 text.push(c);
             }
-            let bytes = text.as_bytes();
-            let index = LineIndex::new(bytes);
-            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
-                assert_eq!(
-                    index.position(offset),
-                    kaleyra_wa::line_column(bytes, offset),
-                    "length {}, offset {offset}",
-                    text.len()
-                );
-            }
+            agrees_with_the_core(&text);
         }
         // A text of exactly one block of one-byte characters, placed at its end.
         let text = "x".repeat(256);

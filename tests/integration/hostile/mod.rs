@@ -14,27 +14,7 @@ mod files;
 mod inputs;
 mod props;
 
-/// One finding, as compared here: file, record, line, column, end column, code, pointer.
-pub(super) type Place = (String, Option<u64>, u64, u64, u64, String, String);
-
-pub(super) fn findings(report: &Value) -> Vec<Place> {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_owned(),
-                f["record"].as_u64(),
-                f["line"].as_u64().unwrap_or(0),
-                f["column"].as_u64().unwrap_or(0),
-                f["end_column"].as_u64().unwrap_or(0),
-                f["code"].as_str().unwrap().to_owned(),
-                f["pointer"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
+pub(super) use crate::util::{Place, detailed_places as findings};
 
 /// The finding `z-error.json` always has.
 pub(super) fn z_error() -> Place {

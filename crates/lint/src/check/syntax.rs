@@ -228,7 +228,7 @@ fn member_at(prefix: &[u8], next: Option<u8>) -> String {
         }
         match byte {
             b'"' => {
-                let Some(end) = string_end(prefix, at) else {
+                let Some(end) = crate::locate::string_end(prefix, at) else {
                     break;
                 };
                 if expect_key {
@@ -309,18 +309,6 @@ fn member_at(prefix: &[u8], next: Option<u8>) -> String {
         }
     }
     pointer
-}
-
-/// One past the closing quote of the string literal at `at`, if it closes in `bytes`.
-fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
-    at += 1;
-    loop {
-        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
-        if bytes[at] == b'"' {
-            return Some(at + 1);
-        }
-        at += 2;
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::{Node, string_end, unescape, whitespace};
+use super::{Node, scalar_end, string_end, unescape, whitespace};
 
 /// The node at `pointer` in `text`, a JSON text that `serde_json` accepted and that has no
 /// duplicate key on the way (its callers place the core's violations, at members the request
@@ -121,12 +121,7 @@ pub fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
             }
             None
         }
-        _ => Some(
-            bytes[at..]
-                .iter()
-                .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'))
-                .map_or(bytes.len(), |n| at + n),
-        ),
+        _ => Some(scalar_end(bytes, at)),
     }
 }
 

@@ -246,6 +246,15 @@ pub fn string_end(bytes: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
+/// One past the end of the number, `true`, `false` or `null` starting at `pos`: the next
+/// delimiter (or the end).
+pub fn scalar_end(bytes: &[u8], pos: usize) -> usize {
+    bytes[pos..]
+        .iter()
+        .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'))
+        .map_or(bytes.len(), |n| pos + n)
+}
+
 /// The first position from `pos` on that is not JSON whitespace.
 pub fn whitespace(bytes: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\r' | b'\n') = bytes.get(pos) {
@@ -322,12 +331,7 @@ impl Scan<'_> {
                 }
                 _ => {
                     // A number, `true`, `false` or `null`: up to the next delimiter.
-                    pos = self.bytes[pos..]
-                        .iter()
-                        .position(|b| {
-                            matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n')
-                        })
-                        .map_or(self.bytes.len(), |n| pos + n);
+                    pos = scalar_end(self.bytes, pos);
                     if pos == start {
                         return None;
                     }

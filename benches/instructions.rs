@@ -34,6 +34,8 @@ fn main() {
             1,
         ),
         "syntax" => base.replacen("\"catalog_id\":", "\"catalog_id\"", 1),
+        "constant" => base.replacen("\"product\"", "\"products\"", 1),
+        "footer_syntax" => base.replacen("\"footer\":", "\"footer\"", 1),
         "too_long" => {
             // 70 more characters at the start of the footer's text (limit 60).
             let footer = base.find("\"footer\"").expect("a footer");

@@ -166,9 +166,23 @@ pub(crate) fn xml(text: &str) -> Cow<'_, str> {
 /// JSON and SARIF: writes `value` as compact JSON in which every hidden character is a
 /// `\uXXXX` escape (`serde_json` escapes C0 only), so the raw report is safe to print, and
 /// decodes to exactly the same strings.
-pub(crate) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+pub(crate) fn write_json<W: Write + ?Sized>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(out, SafeJson);
     value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// [`write_json`] into a string.
+pub(crate) fn json_string(value: &impl Serialize) -> String {
+    // About a finding's size: no growing on the way.
+    let mut out = Vec::with_capacity(512);
+    // Writing to a `Vec` cannot fail, and our values serialize without error (their maps
+    // have string keys).
+    if write_json(&mut out, value).is_err() {
+        return String::new();
+    }
+    // serde_json writes UTF-8 (strings from `&str`, escapes in ASCII).
+    String::from_utf8(out)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// `serde_json`'s compact formatter, escaping hidden characters in strings.
@@ -179,19 +193,27 @@ impl serde_json::ser::Formatter for SafeJson {
     where
         W: ?Sized + Write,
     {
-        let mut rest = fragment;
-        while let Some(at) = rest.find(is_hidden) {
-            writer.write_all(&rest.as_bytes()[..at])?;
-            let mut tail = rest[at..].chars();
-            // `find` returned the position of a character, so there is one.
-            let Some(c) = tail.next() else { break };
-            let mut units = [0; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
+        // serde_json has escaped quotes, backslashes and C0 controls: of the ASCII left,
+        // only DEL is hidden. A byte from DEL up follows whole characters, so it starts one.
+        let bytes = fragment.as_bytes();
+        let mut written = 0;
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0x7f) {
+            let start = at + offset;
+            let Some(c) = fragment.get(start..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            at = start + c.len_utf8();
+            if is_hidden(c) {
+                writer.write_all(&bytes[written..start])?;
+                let mut units = [0; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                written = at;
             }
-            rest = tail.as_str();
         }
-        writer.write_all(rest.as_bytes())
+        writer.write_all(&bytes[written..])
     }
 }
 

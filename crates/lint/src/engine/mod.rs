@@ -3,6 +3,7 @@
 mod discover;
 mod document;
 mod finding;
+mod jsonl;
 mod read;
 
 use std::fs::File;

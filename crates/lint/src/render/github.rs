@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use kaleyra_wa::Severity;
 
-use super::{RenderOptions, Reporter, omitted_line, relative_to_cwd, summary_line};
+use super::{
+    Format, Prepared, RenderOptions, Reporter, omitted_line, relative_to_cwd, summary_line,
+};
 use crate::engine::{Finding, Omitted, Summary};
 use crate::escape;
 
@@ -21,41 +23,14 @@ impl<'w> Github<'w> {
 
 impl Reporter for Github<'_> {
     fn finding(&mut self, finding: &Finding) -> io::Result<()> {
-        if self.options.quiet && finding.severity() == Severity::Warning {
-            return Ok(());
+        self.out.write_all(render(finding, self.options).as_bytes())
+    }
+
+    fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
+        match prepared.text(Format::Github) {
+            Some(text) => self.out.write_all(text.as_bytes()),
+            None => self.finding(finding),
         }
-        let command = match finding.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let mut properties = format!(
-            "file={}",
-            escape::github_property(&relative_to_cwd(&finding.file))
-        );
-        if let Some(region) = &finding.region {
-            properties.push_str(&format!(
-                ",line={},col={},endLine={},endColumn={}",
-                region.line,
-                region.column,
-                region.end_line,
-                // GitHub's end column is the last column of the place (inclusive).
-                region.end_column.saturating_sub(1).max(region.column),
-            ));
-        }
-        let title = format!("{} {}", finding.rule.code(), finding.rule.name());
-        properties.push_str(&format!(",title={}", escape::github_property(&title)));
-        let mut message = finding.message.clone();
-        if !finding.pointer.is_empty() {
-            message.push_str(&format!(" (at {})", finding.pointer));
-        }
-        if let Some(help) = &finding.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
-        writeln!(
-            self.out,
-            "::{command} {properties}::{}",
-            escape::github_data(&message)
-        )
     }
 
     fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {
@@ -77,4 +52,43 @@ impl Reporter for Github<'_> {
         }
         self.out.flush()
     }
+}
+
+/// One finding as a workflow command line; empty when `options` hide it (a warning, when
+/// quiet).
+pub(super) fn render(finding: &Finding, options: RenderOptions) -> String {
+    if options.quiet && finding.severity() == Severity::Warning {
+        return String::new();
+    }
+    let command = match finding.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = format!(
+        "file={}",
+        escape::github_property(&relative_to_cwd(&finding.file))
+    );
+    if let Some(region) = &finding.region {
+        properties.push_str(&format!(
+            ",line={},col={},endLine={},endColumn={}",
+            region.line,
+            region.column,
+            region.end_line,
+            // GitHub's end column is the last column of the place (inclusive).
+            region.end_column.saturating_sub(1).max(region.column),
+        ));
+    }
+    let title = format!("{} {}", finding.rule.code(), finding.rule.name());
+    properties.push_str(&format!(",title={}", escape::github_property(&title)));
+    let mut message = finding.message.clone();
+    if !finding.pointer.is_empty() {
+        message.push_str(&format!(" (at {})", finding.pointer));
+    }
+    if let Some(help) = &finding.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    format!(
+        "::{command} {properties}::{}\n",
+        escape::github_data(&message)
+    )
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use kaleyra_wa::Severity;
 
-use super::{Prepared, RenderOptions, Reporter, omitted_line, summary_line};
+use super::{Format, Prepared, RenderOptions, Reporter, omitted_line, summary_line};
 use crate::engine::{Finding, Omitted, Summary};
 use crate::escape;
 
@@ -25,10 +25,10 @@ impl Reporter for Human<'_> {
         self.out.write_all(human(finding, self.options).as_bytes())
     }
 
-    fn prepared(&mut self, finding: &Finding, prepared: Prepared) -> io::Result<()> {
-        match prepared {
-            Prepared(Some(text)) => self.out.write_all(text.as_bytes()),
-            Prepared(None) => self.finding(finding),
+    fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
+        match prepared.text(Format::Human) {
+            Some(text) => self.out.write_all(text.as_bytes()),
+            None => self.finding(finding),
         }
     }
 

@@ -2,27 +2,44 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::json;
 
-use super::Reporter;
+use super::{Format, Prepared, Reporter};
 use crate::engine::{Finding, Summary};
 use crate::escape;
 
-/// The JSON form of a finding: exactly the members of the output contract.
-fn finding_json(finding: &Finding) -> serde_json::Value {
+/// The JSON form of a finding: exactly the members of the output contract, in name order.
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    code: &'static str,
+    column: Option<usize>,
+    end_column: Option<usize>,
+    end_line: Option<usize>,
+    file: &'a str,
+    line: Option<usize>,
+    message: &'a str,
+    pointer: &'a str,
+    record: Option<usize>,
+    severity: &'static str,
+}
+
+/// A finding as one JSON object (compact, hidden characters escaped).
+pub(super) fn render(finding: &Finding) -> String {
     let region = finding.region.as_ref();
-    json!({
-        "file": finding.file,
-        "record": finding.record,
-        "line": region.map(|r| r.line),
-        "column": region.map(|r| r.column),
-        "end_line": region.map(|r| r.end_line),
-        "end_column": region.map(|r| r.end_column),
-        "pointer": finding.pointer,
-        "code": finding.rule.code(),
-        "severity": finding.severity().as_str(),
-        "message": finding.message,
-    })
+    let json = FindingJson {
+        code: finding.rule.code(),
+        column: region.map(|r| r.column),
+        end_column: region.map(|r| r.end_column),
+        end_line: region.map(|r| r.end_line),
+        file: &finding.file,
+        line: region.map(|r| r.line),
+        message: &finding.message,
+        pointer: &finding.pointer,
+        record: finding.record,
+        severity: finding.severity().as_str(),
+    };
+    escape::json_string(&json)
 }
 
 pub(super) struct JsonReporter<'w> {
@@ -34,10 +51,9 @@ impl<'w> JsonReporter<'w> {
     pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
         JsonReporter { out, count: 0 }
     }
-}
 
-impl Reporter for JsonReporter<'_> {
-    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+    /// Writes one finding's JSON, after what comes before it.
+    fn write(&mut self, json: &str) -> io::Result<()> {
         let separator = if self.count == 0 {
             "{\"version\":1,\"findings\":[\n"
         } else {
@@ -45,7 +61,20 @@ impl Reporter for JsonReporter<'_> {
         };
         self.count += 1;
         self.out.write_all(separator.as_bytes())?;
-        escape::write_json(&mut self.out, &finding_json(finding))
+        self.out.write_all(json.as_bytes())
+    }
+}
+
+impl Reporter for JsonReporter<'_> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        self.write(&render(finding))
+    }
+
+    fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
+        match prepared.text(Format::Json) {
+            Some(json) => self.write(json),
+            None => self.finding(finding),
+        }
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -75,8 +75,8 @@ pub trait Reporter {
     fn finding(&mut self, finding: &Finding) -> io::Result<()>;
     /// Writes one finding, given what [`prepare`] made of it (on any thread) for this
     /// reporter's format and options; the same output as [`Reporter::finding`].
-    fn prepared(&mut self, finding: &Finding, prepared: Prepared) -> io::Result<()> {
-        // Only the human format prepares anything.
+    fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
+        // Formats that prepare nothing.
         let _ = prepared;
         self.finding(finding)
     }
@@ -90,7 +90,7 @@ pub trait Reporter {
     /// Writes one event of a run ([`run_prepared`](crate::run_prepared) with [`prepare`]).
     fn event(&mut self, event: Event<'_, Prepared>) -> io::Result<()> {
         match event {
-            Event::Finding(finding, prepared) => self.prepared(finding, prepared),
+            Event::Finding(finding, prepared) => self.prepared(finding, &prepared),
             Event::Omitted(omitted) => self.omitted(omitted),
             Event::Done { file, records } => self.done(file, records),
         }
@@ -131,19 +131,34 @@ pub fn reporter<'w>(
     }
 }
 
-/// A finding's output, made ahead of writing by [`prepare`]: for the human format, its
-/// rendered text (the costly part of writing it: the source excerpt); nothing for the others.
+/// A finding's output, made ahead of writing by [`prepare`] for one format: its text (the
+/// costly part of writing it: for the human format, the source excerpt). The human, JSON and
+/// GitHub formats prepare; the others, whose findings are not written one by one, do not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Prepared(Option<String>);
+pub struct Prepared(Option<(Format, String)>);
 
-/// Prepares `finding` for a reporter of `format` with `options`: renders it for the human
-/// format, nothing for the others. It needs no writer, so it can run on the threads that lint
-/// ([`run_prepared`](crate::run_prepared)); pass the result to [`Reporter::prepared`].
-pub fn prepare(format: Format, options: RenderOptions, finding: &Finding) -> Prepared {
-    match format {
-        Format::Human => Prepared(Some(human::human(finding, options))),
-        _ => Prepared(None),
+impl Prepared {
+    /// The text prepared for `format`, if it was prepared for that format.
+    fn text(&self, format: Format) -> Option<&str> {
+        match &self.0 {
+            Some((prepared, text)) if *prepared == format => Some(text),
+            _ => None,
+        }
     }
+}
+
+/// Prepares `finding` for a reporter of `format` with `options`: renders its text. It needs
+/// no writer, so it can run on the threads that lint ([`run_prepared`](crate::run_prepared)),
+/// which leaves the serial writer only bytes to copy; pass the result to
+/// [`Reporter::prepared`].
+pub fn prepare(format: Format, options: RenderOptions, finding: &Finding) -> Prepared {
+    let text = match format {
+        Format::Human => human::human(finding, options),
+        Format::Json => json::render(finding),
+        Format::Github => github::render(finding, options),
+        Format::Sarif | Format::Gitlab | Format::Junit => return Prepared(None),
+    };
+    Prepared(Some((format, text)))
 }
 
 /// `39900 more findings in big.json not shown (39900 errors, 0 warnings); ...`, naming the
@@ -195,4 +210,88 @@ pub(crate) fn relative_to_cwd(file: &str) -> Cow<'_, str> {
         return Cow::Owned(relative.to_string_lossy().replace('\\', "/"));
     }
     Cow::Borrowed(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, lint_document};
+
+    /// Findings of every kind of place: a value, a key, a whole record, hostile text.
+    fn findings() -> Vec<Finding> {
+        let options = Options {
+            snippets: true,
+            ..Options::default()
+        };
+        [
+            &br#"{"messaging_object": {"to": "0", "x\u202e\n::error::": 1}, "extra_info": {"wa_source": "x"}}"#[..],
+            b"{\"messaging_object\": 1e400,",
+            b"[]",
+        ]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, text)| lint_document("a\u{1b}]0;t\u{7}.json", Some(i + 1), text, i + 1, options).findings)
+        .collect()
+    }
+
+    fn written(
+        format: Format,
+        options: RenderOptions,
+        write: impl Fn(&mut dyn Reporter, &Finding),
+    ) -> String {
+        let mut out = Vec::new();
+        let mut reporter = reporter(format, Box::new(&mut out), options);
+        for finding in &findings() {
+            write(reporter.as_mut(), finding);
+        }
+        reporter.finish(&Summary::default()).unwrap();
+        drop(reporter);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_prepared_finding_is_written_as_the_finding_itself() {
+        assert!(findings().len() >= 5, "{:?}", findings());
+        for format in Format::ALL {
+            for quiet in [false, true] {
+                let options = RenderOptions { quiet };
+                let direct = written(format, options, |r, f| r.finding(f).unwrap());
+                // Prepared for this format, for another, or not at all: the same output.
+                for prepared_for in Format::ALL {
+                    let prepared = written(format, options, |r, f| {
+                        r.prepared(f, &prepare(prepared_for, options, f)).unwrap()
+                    });
+                    assert_eq!(
+                        prepared, direct,
+                        "{format:?} prepared for {prepared_for:?}, quiet {quiet}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_output_of_a_tee_is_written_as_it_would_be_alone() {
+        let options = RenderOptions::default();
+        let formats = [Format::Json, Format::Github, Format::Human, Format::Sarif];
+        let mut outs: Vec<Vec<u8>> = vec![Vec::new(); formats.len()];
+        let mut tee = Tee::new(
+            formats
+                .iter()
+                .zip(outs.iter_mut())
+                .map(|(format, out)| (*format, Box::new(out) as Box<dyn Write>)),
+            options,
+        );
+        assert_eq!(tee.prepares(), Format::Human);
+        for finding in &findings() {
+            tee.prepared(finding, &prepare(tee.prepares(), options, finding))
+                .unwrap();
+        }
+        tee.finish(&Summary::default()).unwrap();
+        drop(tee);
+        for (format, out) in formats.iter().zip(outs) {
+            let alone = written(*format, options, |r, f| r.finding(f).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), alone, "{format:?}");
+        }
+    }
 }

@@ -7,8 +7,8 @@ use crate::engine::{Finding, Omitted, Summary};
 
 /// Reporters fed from one run, each with its own format and writer (`--output`).
 ///
-/// [`prepare`](super::prepare) findings for [`Tee::prepares`]: only its human reporters use
-/// what it makes.
+/// [`prepare`](super::prepare) findings for [`Tee::prepares`]: only its reporters of that
+/// format use what it makes.
 pub struct Tee<'w> {
     reporters: Vec<(Format, Box<dyn Reporter + 'w>)>,
 }
@@ -27,13 +27,14 @@ impl<'w> Tee<'w> {
     }
 
     /// The format to [`prepare`](super::prepare) findings for: human when one output is
-    /// human (the others ignore what is prepared), else any other.
+    /// human (the costliest to render), else the first output's.
     pub fn prepares(&self) -> Format {
         if self.has(Format::Human) {
-            Format::Human
-        } else {
-            Format::Json
+            return Format::Human;
         }
+        self.reporters
+            .first()
+            .map_or(Format::Human, |(format, _)| *format)
     }
 
     /// Whether one of the outputs has `format`.
@@ -62,11 +63,9 @@ impl Reporter for Tee<'_> {
         self.each(|_, reporter| reporter.finding(finding))
     }
 
-    fn prepared(&mut self, finding: &Finding, prepared: Prepared) -> io::Result<()> {
-        self.each(|format, reporter| match format {
-            Format::Human => reporter.prepared(finding, prepared.clone()),
-            _ => reporter.finding(finding),
-        })
+    fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
+        // Each reporter uses what was prepared for its own format only.
+        self.each(|_, reporter| reporter.prepared(finding, prepared))
     }
 
     fn omitted(&mut self, omitted: &Omitted) -> io::Result<()> {

@@ -1,6 +1,7 @@
 //! Byte offsets to lines and columns in Unicode code points, at a cost that does not grow with
 //! the line.
 
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
 /// Line starts of a text, for turning byte offsets into lines and columns.
@@ -8,10 +9,19 @@ use std::ops::Range;
 /// Columns count code points from the line start. So that a position costs the same on a
 /// 10 MB line as on a short one (many findings on one line must not cost the square of its
 /// length), the index also keeps the number of code points before every 256-byte
-/// block: a position counts at most one block's bytes.
+/// block: a position counts at most one block's bytes. A document with one or two findings
+/// does not pay for the index: its first [`DIRECT`] positions are counted from the start of
+/// the text, at a cost linear in the text.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {
     text: &'a [u8],
+    /// Positions counted without the index so far.
+    direct: Cell<usize>,
+    index: OnceCell<Index>,
+}
+
+#[derive(Clone, Debug)]
+struct Index {
     starts: Vec<usize>,
     /// Code points before block `i` (bytes `i * BLOCK..`).
     blocks: Vec<usize>,
@@ -19,52 +29,69 @@ pub struct LineIndex<'a> {
 
 /// Bytes per code-point checkpoint of a [`LineIndex`].
 const BLOCK: usize = 256;
+/// Positions a [`LineIndex`] counts from the start of the text before it builds its index:
+/// the places of a finding or two.
+const DIRECT: usize = 4;
 
 impl<'a> LineIndex<'a> {
-    /// Indexes `text`.
+    /// Indexes `text` (lazily).
     pub fn new(text: &'a [u8]) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
-        let mut before = 0;
-        for block in text.chunks(BLOCK) {
-            blocks.push(before);
-            before += code_points(block);
-        }
-        // The end of a text whose length is a whole number of blocks starts a block of its
-        // own: its checkpoint is every code point.
-        if text.len().is_multiple_of(BLOCK) {
-            blocks.push(before);
-        }
         LineIndex {
             text,
-            starts,
-            blocks,
+            direct: Cell::new(0),
+            index: OnceCell::new(),
         }
     }
 
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let text = self.text;
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+            let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+            let mut before = 0;
+            for block in text.chunks(BLOCK) {
+                blocks.push(before);
+                before += code_points(block);
+            }
+            // The end of a text whose length is a whole number of blocks starts a block of
+            // its own: its checkpoint is every code point.
+            if text.len().is_multiple_of(BLOCK) {
+                blocks.push(before);
+            }
+            Index { starts, blocks }
+        })
+    }
+
     /// Code points in `text[..offset]`.
-    fn code_points_before(&self, offset: usize) -> usize {
+    fn code_points_before(&self, index: &Index, offset: usize) -> usize {
         let block = offset / BLOCK;
-        self.blocks.get(block).copied().unwrap_or(0)
+        index.blocks.get(block).copied().unwrap_or(0)
             + code_points(&self.text[block * BLOCK..offset])
     }
 
     /// 1-based line and 1-based column in Unicode code points of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let column = self.code_points_before(offset) - self.code_points_before(self.starts[line]);
+        if self.index.get().is_none() && self.direct.get() < DIRECT {
+            self.direct.set(self.direct.get() + 1);
+            let before = &self.text[..offset];
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+            let line = 1 + memchr::memchr_iter(b'\n', before).count();
+            return (line, 1 + code_points(&before[line_start..]));
+        }
+        let index = self.index();
+        let line = index.starts.partition_point(|start| *start <= offset) - 1;
+        let column = self.code_points_before(index, offset)
+            - self.code_points_before(index, index.starts[line]);
         (line + 1, column + 1)
     }
 
     /// The 1-based line's byte range, without its line break.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.starts[line - 1];
-        let mut end = self
-            .starts
-            .get(line)
-            .map_or(self.text.len(), |next| next - 1);
+        let starts = &self.index().starts;
+        let start = starts[line - 1];
+        let mut end = starts.get(line).map_or(self.text.len(), |next| next - 1);
         if end > start && self.text[end - 1] == b'\r' {
             end -= 1;
         }
@@ -74,6 +101,10 @@ impl<'a> LineIndex<'a> {
 
 /// Code points in UTF-8 bytes (stray continuation bytes count none).
 fn code_points(bytes: &[u8]) -> usize {
+    // Payloads are mostly ASCII, which `is_ascii` checks a word at a time.
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
@@ -89,18 +120,17 @@ mod tests {
         agrees_with_the_core(&format!("{line}\r\n\n{line}\n"));
     }
 
-    /// The index and the core's `line_column` agree at every character of `text` and at its
-    /// end.
+    /// The index (one shared by every place: its first places are counted directly, the
+    /// others from the index), a fresh index for each place (counted directly), and the core's
+    /// `line_column` agree at every character of `text` and at its end.
     fn agrees_with_the_core(text: &str) {
         let bytes = text.as_bytes();
         let index = LineIndex::new(bytes);
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
-            assert_eq!(
-                index.position(offset),
-                kaleyra_wa::line_column(bytes, offset),
-                "length {}, offset {offset}",
-                text.len()
-            );
+            let core = kaleyra_wa::line_column(bytes, offset);
+            let context = format!("length {}, offset {offset}", text.len());
+            assert_eq!(index.position(offset), core, "{context}");
+            assert_eq!(LineIndex::new(bytes).position(offset), core, "{context}");
         }
     }
 

@@ -91,11 +91,11 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                 // there is, with its pointer; only the places are to be found.
                 return typed_path(text, &report);
             }
-            Err(error)
-                if error.classify() == Category::Data
-                    && unknown::may_apply(&JsonError::new(bytes, &error)) =>
-            {
-                if let Some(findings) = unknown::check(text) {
+            Err(error) if error.classify() == Category::Data => {
+                let error = JsonError::new(bytes, &error);
+                if unknown::may_apply(&error)
+                    && let Some(findings) = unknown::check(text, &error)
+                {
                     return findings;
                 }
             }

@@ -235,11 +235,11 @@ pub(super) fn subschema_at(pointer: &str) -> Option<&'static Value> {
         .get_or_init(|| {
             let root = schema();
             let mut members = HashMap::new();
-            let mut pending = Vec::from_iter(resolve(root, root).map(|s| (String::new(), s)));
+            let mut pending = Vec::from_iter(resolve_in(root, root).map(|s| (String::new(), s)));
             while let Some((pointer, subschema)) = pending.pop() {
                 if let Some(Value::Object(properties)) = subschema.get("properties") {
                     for (name, property) in properties {
-                        if let Some(property) = resolve(root, property) {
+                        if let Some(property) = resolve_in(root, property) {
                             let mut member = pointer.clone();
                             kaleyra_wa::pointer::push_token(&mut member, name);
                             pending.push((member, property));
@@ -254,10 +254,41 @@ pub(super) fn subschema_at(pointer: &str) -> Option<&'static Value> {
         .copied()
 }
 
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+fn resolve_in<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => root.pointer(reference.strip_prefix('#')?),
         None => Some(schema),
+    }
+}
+
+/// A subschema of the request schema, its `$ref` followed: looked up in a map of the
+/// schema's references, made once.
+pub(super) fn resolve(subschema: &'static Value) -> Option<&'static Value> {
+    static REFERENCES: OnceLock<HashMap<&'static str, Option<&'static Value>>> = OnceLock::new();
+    let Some(reference) = subschema.get("$ref").and_then(Value::as_str) else {
+        return Some(subschema);
+    };
+    let references = REFERENCES.get_or_init(|| {
+        let root = schema();
+        let mut references = HashMap::new();
+        let mut pending = vec![root];
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::Object(members) => {
+                    if let Some(Value::String(reference)) = members.get("$ref") {
+                        references.insert(reference.as_str(), resolve_in(root, value));
+                    }
+                    pending.extend(members.values());
+                }
+                Value::Array(items) => pending.extend(items),
+                _ => {}
+            }
+        }
+        references
+    });
+    match references.get(reference) {
+        Some(resolved) => *resolved,
+        None => resolve_in(schema(), subschema),
     }
 }
 
@@ -274,6 +305,28 @@ fn constant_at(pointer: &str) -> Option<&'static str> {
 }
 
 /// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
+/// Jaro-Winkler similarity of two names: over bytes when both are ASCII (the same value,
+/// counted without decoding characters again for every comparison), else over characters.
+fn similarity(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        strsim::generic_jaro_winkler(&Bytes(a.as_bytes()), &Bytes(b.as_bytes()))
+    } else {
+        strsim::jaro_winkler(a, b)
+    }
+}
+
+/// A byte string, iterated by reference as strsim's generic functions want.
+struct Bytes<'s>(&'s [u8]);
+
+impl<'s> IntoIterator for &Bytes<'s> {
+    type Item = &'s u8;
+    type IntoIter = std::slice::Iter<'s, u8>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     let properties = subschema_at(object_pointer)?
         .get("properties")?
@@ -281,7 +334,7 @@ fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     let (best, score) = properties
         .iter()
         .filter(|(_, schema)| **schema != Value::Bool(false))
-        .map(|(name, _)| (name, strsim::jaro_winkler(name, key)))
+        .map(|(name, _)| (name, similarity(name, key)))
         .max_by(|a, b| a.1.total_cmp(&b.1))?;
     if score >= 0.8 {
         Some(format!("did you mean `{best}`?"))

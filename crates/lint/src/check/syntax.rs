@@ -190,7 +190,7 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
 /// member's after its colon, an element's at its first byte, even the `next` one `serde_json`
 /// stopped at) and not ended: between members, the container's own pointer (`""` outside
 /// any). One scan, linear in `prefix`.
-fn member_at(prefix: &[u8], next: Option<u8>) -> String {
+pub(super) fn member_at(prefix: &[u8], next: Option<u8>) -> String {
     /// An open container and the member or element of it being parsed.
     enum Open {
         /// The key of the member whose value is being parsed.

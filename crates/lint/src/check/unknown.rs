@@ -15,7 +15,8 @@ use std::ops::Range;
 use kaleyra_wa::{ForbiddenMembers, Interactive, Rule, SendRequest};
 use serde_json::Value;
 
-use super::schema::{subschema_at, unknown_member};
+use super::schema::{resolve, subschema_at, unknown_member};
+use super::syntax::member_at;
 use super::{DocFinding, placed_all};
 use crate::locate::{self, Spans};
 
@@ -31,14 +32,69 @@ pub(super) fn may_apply(error: &kaleyra_wa::JsonError) -> bool {
             .any(|(forbidden, _)| *forbidden == name)
 }
 
-/// The findings of `text`, if its only structural problems are unknown members.
-pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
+/// The findings of `text`, if its only structural problems are unknown members; `error` is
+/// the typed parse's, at the first of them.
+pub(super) fn check(text: &str, error: &kaleyra_wa::JsonError) -> Option<Vec<DocFinding>> {
+    // Most often there is one: the one `error` is at. Its removal is then enough for the
+    // typed parse, and no scan of the whole structure is needed.
+    if let Some(member) = at_error(text, error)
+        && let Some(request) = without(text, std::slice::from_ref(&member))
+    {
+        return Some(findings(text, &request, std::slice::from_ref(&member)));
+    }
     let unknown = unknown_members(text)?;
     if unknown.is_empty() {
         return None;
     }
+    let request = without(text, &unknown)?;
+    Some(findings(text, &request, &unknown))
+}
+
+/// The member whose key `error` (an unknown field) is at: serde stops at its key's closing
+/// quote, inside the object the scan up to the key ([`member_at`]) names.
+fn at_error<'t>(text: &'t str, error: &kaleyra_wa::JsonError) -> Option<Unknown<'t>> {
+    let bytes = text.as_bytes();
+    let close = error.offset();
+    if bytes.get(close) != Some(&b'"') {
+        return None;
+    }
+    // Inside a string every quote is escaped: the opening quote is the first one before
+    // that follows an even number of backslashes.
+    let mut open = close;
+    let open = loop {
+        open = memchr::memrchr(b'"', &bytes[..open])?;
+        let backslashes = bytes[..open]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            break open;
+        }
+    };
+    let key = open..close + 1;
+    let colon = locate::whitespace(bytes, key.end);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let value = locate::whitespace(bytes, colon + 1);
+    let end = locate::value_end(bytes, value)?;
+    let object = member_at(&bytes[..open], Some(b'"'));
+    let depth = kaleyra_wa::pointer::tokens(&object).count() + 1;
+    Some(Unknown {
+        depth,
+        name: locate::unescape(text.get(key.clone())?),
+        object,
+        key,
+        value: value..end,
+    })
+}
+
+/// The request `text` holds once the `unknown` members are removed, if it is one (and they
+/// are as the slow path would have them).
+fn without(text: &str, unknown: &[Unknown<'_>]) -> Option<SendRequest> {
     let mut without = text.as_bytes().to_vec();
-    for member in &unknown {
+    for member in unknown {
         // The scan follows the structure only: what a removed member holds is parsed here as
         // the slow path parses it (strings with their escapes, numbers; `IgnoredAny` would
         // let a lone surrogate through); the typed parse checks the rest.
@@ -57,9 +113,14 @@ pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
     }
     // Whole characters were replaced by spaces: the copy is UTF-8 as the text is.
     let without = simdutf8::basic::from_utf8(&without).ok()?;
-    let request = serde_json::from_str::<SendRequest>(without).ok()?;
+    serde_json::from_str::<SendRequest>(without).ok()
+}
+
+/// The findings of `text`: the `unknown` members and what the core finds in the `request`
+/// left without them.
+fn findings(text: &str, request: &SendRequest, unknown: &[Unknown<'_>]) -> Vec<DocFinding> {
     let mut out = placed_all(text, request.validate().violations());
-    for member in &unknown {
+    for member in unknown {
         out.push(unknown_member(
             &member.object,
             &member.name,
@@ -70,7 +131,7 @@ pub(super) fn check(text: &str) -> Option<Vec<DocFinding>> {
     // Two identical findings (two equal recipients placed on a literal with escapes) are one,
     // as on the slow path.
     out.dedup();
-    Some(out)
+    out
 }
 
 /// A member the schema does not allow where it is.
@@ -93,18 +154,27 @@ struct Unknown<'t> {
 fn unknown_members(text: &str) -> Option<Vec<Unknown<'_>>> {
     let root = locate::whitespace(text.as_bytes(), 0);
     let mut unknown = Vec::new();
-    walk(text, root, "", 1, &mut unknown)?;
+    walk(
+        text,
+        root,
+        subschema_at(""),
+        &mut String::new(),
+        1,
+        &mut unknown,
+    )?;
     Some(unknown)
 }
 
-/// Walks the object whose `{` is at `at` (the object at `pointer`, `depth` deep) and, inside
-/// it, the objects of the members its schema names, adding the members it does not name to
-/// `unknown`; returns one past the object's end. The walk scans each byte once (`check`
-/// parses the removed members again).
+/// Walks the object whose `{` is at `at` (the object at `pointer`, whose schema is `schema`,
+/// `depth` deep) and, inside it, the objects of the members its schema names, adding the
+/// members it does not name to `unknown`; returns one past the object's end. The walk scans
+/// each byte once (`check` parses the removed members again). `pointer` is given back as it
+/// came.
 fn walk<'t>(
     text: &'t str,
     at: usize,
-    pointer: &str,
+    schema: Option<&'static Value>,
+    pointer: &mut String,
     depth: usize,
     unknown: &mut Vec<Unknown<'t>>,
 ) -> Option<usize> {
@@ -112,7 +182,6 @@ fn walk<'t>(
     if bytes.get(at) != Some(&b'{') {
         return None;
     }
-    let schema = subschema_at(pointer);
     let properties = schema
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object);
@@ -131,13 +200,17 @@ fn walk<'t>(
         let value = locate::whitespace(bytes, colon + 1);
         // A key's span starts and ends at quotes, so at char boundaries.
         let name = locate::unescape(text.get(pos..key_end)?);
-        let known = properties.is_some_and(|p| p.contains_key(name.as_ref()));
-        let end = if known && bytes.get(value) == Some(&b'{') {
-            let mut member = pointer.to_owned();
-            kaleyra_wa::pointer::push_token(&mut member, &name);
-            walk(text, value, &member, depth + 1, unknown)?
-        } else {
-            locate::value_end(bytes, value)?
+        let property = properties.and_then(|p| p.get(name.as_ref()));
+        let known = property.is_some();
+        let end = match property {
+            Some(property) if bytes.get(value) == Some(&b'{') => {
+                let len = pointer.len();
+                kaleyra_wa::pointer::push_token(pointer, &name);
+                let end = walk(text, value, resolve(property), pointer, depth + 1, unknown);
+                pointer.truncate(len);
+                end?
+            }
+            _ => locate::value_end(bytes, value)?,
         };
         if !known && closed {
             // Each name once among this object's unknown members (a set: 20,000 of them
@@ -146,7 +219,7 @@ fn walk<'t>(
                 return None;
             }
             unknown.push(Unknown {
-                object: pointer.to_owned(),
+                object: pointer.clone(),
                 depth,
                 name,
                 key: pos..key_end,
@@ -186,6 +259,14 @@ fn blank(bytes: &mut [u8], member: Range<usize>) {
 mod tests {
     use super::super::{check_document, slow_path};
     use super::*;
+
+    /// [`super::check`] as `check_document` calls it: after a typed parse that stopped at a
+    /// member the request does not define.
+    fn check(text: &str) -> Option<Vec<DocFinding>> {
+        let error = serde_json::from_str::<SendRequest>(text).err()?;
+        let error = kaleyra_wa::JsonError::new(text.as_bytes(), &error);
+        may_apply(&error).then(|| super::check(text, &error))?
+    }
 
     const RECORD: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "919876543210,919876543211", "type": "interactive", "interactive": {"type": "product", "body": {"text": "Hi Priya, the shoes are back."}, "footer": {"text": "Reply STOP to opt out."}, "action": {"catalog_id": "1034567849", "product_retailer_id": "SKU-RUN-0042"}}}, "extra_info": {"ref": "crm-000123", "ref1": "campaign", "wa_source": "api"}}"#;
 
@@ -289,6 +370,8 @@ mod tests {
             r#""catalogue_id": "1""#,
             r#""zz": {"a": [1, {"b": null}]}"#,
             r#""z\u007a": true"#,
+            // Escaped quotes and backslashes in the key: where does it start?
+            r#""q\"\\\"": 1"#,
         ];
         let mut fast = 0;
         let mut compared = 0;

@@ -194,8 +194,12 @@ impl serde_json::ser::Formatter for SafeJson {
         W: ?Sized + Write,
     {
         // serde_json has escaped quotes, backslashes and C0 controls: of the ASCII left,
-        // only DEL is hidden. A byte from DEL up follows whole characters, so it starts one.
+        // only DEL is hidden. Most fragments are plain ASCII, seen as such a word at a time.
         let bytes = fragment.as_bytes();
+        if fragment.is_ascii() && memchr::memchr(0x7f, bytes).is_none() {
+            return writer.write_all(bytes);
+        }
+        // A byte from DEL up follows whole characters, so it starts one.
         let mut written = 0;
         let mut at = 0;
         while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0x7f) {

@@ -63,7 +63,7 @@ fn main() {
             RenderOptions::default(),
         );
         let summary = kaleyra_wa_linter::run_prepared(
-            &inputs,
+            inputs.clone(),
             Options::default(),
             &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
             &mut |event| reporter.event(event),

@@ -15,7 +15,13 @@ use kaleyra_wa_linter::{Event, Format, Input, Options, RenderOptions, Reporter, 
 use crate::{FormatArg, LintArgs};
 
 pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
-    let inputs = inputs(&args, config);
+    let here = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() {
+        &here[..]
+    } else {
+        &args.paths
+    };
+    let inputs = inputs(paths, &args, config);
     let format = args
         .format
         .map(Format::from)
@@ -44,7 +50,7 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
     let mut recorded = Vec::new();
     let mut baselined = Summary::default();
     let run = kaleyra_wa_linter::run_prepared(
-        &inputs,
+        inputs,
         options,
         // Findings are rendered on the threads that lint them; the reporters only write.
         &|finding| kaleyra_wa_linter::prepare(prepares, render_options, finding),
@@ -115,30 +121,28 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
     exit_status(&summary, deny_warnings)
 }
 
-/// The inputs the paths reach (the current directory when none is given), less the files the configuration excludes and the baselines.
-fn inputs(args: &LintArgs, config: Option<&Config>) -> Vec<Input> {
-    let here = [PathBuf::from(".")];
-    let paths = if args.paths.is_empty() {
-        &here[..]
-    } else {
-        &args.paths
-    };
-    let mut inputs = kaleyra_wa_linter::discover(paths, args.stdin_filename.as_deref());
+/// The inputs `paths` reach, as the walk finds them, less the files the configuration
+/// excludes and the baselines.
+fn inputs<'a>(
+    paths: &'a [PathBuf],
+    args: &'a LintArgs,
+    config: Option<&'a Config>,
+) -> impl Iterator<Item = Input> + 'a {
+    let inputs = kaleyra_wa_linter::discover(paths, args.stdin_filename.as_deref());
     // The baseline is not a payload: it is left out wherever it is.
     let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
         .into_iter()
         .flatten()
         .filter_map(|path| std::path::absolute(path).ok())
         .collect();
-    inputs.retain(|input| match input {
+    inputs.filter(move |input| match input {
         Input::File { path, .. } => {
             !config.is_some_and(|config| config.excludes(path))
                 && (baselines.is_empty()
                     || !std::path::absolute(path).is_ok_and(|path| baselines.contains(&path)))
         }
         Input::Stdin { .. } | Input::Unreadable { .. } => true,
-    });
-    inputs
+    })
 }
 
 /// The engine's options: flags over the configuration over the defaults.

@@ -54,6 +54,41 @@ fn walked_files_come_in_path_order() {
     );
 }
 
+/// The engine lints batches while the walk goes on: across many batches, every file is done
+/// once, in path order.
+#[test]
+fn a_walk_of_many_batches_lints_every_file_once_in_order() {
+    let names: Vec<String> = (0..700)
+        .map(|i| format!("d{}/f{i:04}.json", i % 3))
+        .collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), VALID.as_bytes()))
+        .collect();
+    let dir = tree(&files);
+    let mut done = Vec::new();
+    let summary = kaleyra_wa_linter::run(
+        kaleyra_wa_linter::discover(&[dir.path().to_path_buf()], None),
+        Default::default(),
+        &mut |event| {
+            if let kaleyra_wa_linter::Event::Done { file, records } = event {
+                assert_eq!(records, 1);
+                done.push(
+                    file.strip_prefix(&*dir.path().to_string_lossy())
+                        .unwrap()
+                        .to_owned(),
+                );
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    let mut expected: Vec<String> = names.iter().map(|n| format!("/{n}")).collect();
+    expected.sort();
+    assert_eq!(done, expected);
+    assert_eq!((summary.files, summary.errors), (700, 0));
+}
+
 #[test]
 fn stdin_filename_names_stdin_and_picks_json_lines() {
     let input = format!("{VALID}\n\n{ERROR}\n{WARNING}\n");

@@ -4,8 +4,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::engine::Input;
 
 /// What makes two inputs the same.
@@ -38,22 +36,18 @@ impl Identity {
     }
 }
 
-/// `inputs` without the repeated ones, in order; an identity already known (from the `stat`
-/// of a named path) is not looked up again.
-pub(crate) fn first_of_each(inputs: Vec<(Input, Option<Identity>)>) -> Vec<Input> {
-    // One `stat` per file not known yet, on every core; `collect` keeps the order.
-    let identified: Vec<(Input, Identity)> = inputs
-        .into_par_iter()
-        .map(|(input, known)| {
-            let identity = known.unwrap_or_else(|| identity(&input));
-            (input, identity)
-        })
-        .collect();
-    let mut seen = HashSet::with_capacity(identified.len());
-    identified
-        .into_iter()
-        .filter_map(|(input, identity)| seen.insert(identity).then_some(input))
-        .collect()
+/// The inputs seen so far, to keep the first of each.
+#[derive(Debug, Default)]
+pub(crate) struct Distinct {
+    seen: HashSet<Identity>,
+}
+
+impl Distinct {
+    /// Whether `input` is the first of its file; its identity is `known` when the `stat` of
+    /// a named path gave it (else it is looked up).
+    pub(crate) fn first(&mut self, input: &Input, known: Option<Identity>) -> bool {
+        self.seen.insert(known.unwrap_or_else(|| identity(input)))
+    }
 }
 
 fn identity(input: &Input) -> Identity {

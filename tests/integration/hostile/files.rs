@@ -340,12 +340,12 @@ fn a_file_that_vanishes_between_discovery_and_linting() {
         ("c.jsonl", ERROR.as_bytes()),
         ("d.json", ERROR.as_bytes()),
     ]);
-    let inputs = kaleyra_wa_linter::discover(&[dir.path().to_path_buf()], None);
+    let inputs: Vec<_> = kaleyra_wa_linter::discover(&[dir.path().to_path_buf()], None).collect();
     assert_eq!(inputs.len(), 4);
     std::fs::remove_file(dir.path().join("b.json")).unwrap();
     std::fs::remove_file(dir.path().join("c.jsonl")).unwrap();
     let mut found = Vec::new();
-    let summary = kaleyra_wa_linter::run(&inputs, Default::default(), &mut |event| {
+    let summary = kaleyra_wa_linter::run(inputs, Default::default(), &mut |event| {
         if let kaleyra_wa_linter::Event::Finding(f, ()) = event {
             let name = Path::new(&f.file).file_name().unwrap().to_owned();
             found.push((name.to_string_lossy().into_owned(), f.rule.code()));

@@ -3,9 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use crate::distinct::Identity;
+use crate::distinct::{Distinct, Identity};
 
 /// How a file holds requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,103 +65,95 @@ pub enum Input {
 /// listed) become [`Input::Unreadable`]. A file that more than one of several paths reach
 /// (named twice, named and inside a named directory, or through a link; `-` twice) is one
 /// input, where it is first reached.
-pub fn discover(paths: &[PathBuf], stdin_name: Option<&str>) -> Vec<Input> {
-    // Each path costs a `stat` (is it a directory?): on a long list of files (from `xargs`)
-    // that is one system call per file, so the paths are looked at on every core. `collect`
-    // keeps their order.
-    // The one `stat` of a named path also gives its size and its identity (for
-    // `distinct`), so a named file costs no other.
-    let found: Vec<(Input, Option<Identity>)> = paths
-        .par_iter()
-        .flat_map_iter(|path| {
-            let mut found = Vec::with_capacity(1);
-            if path.as_os_str() == "-" {
-                let name = stdin_name.unwrap_or("<stdin>").to_owned();
-                let format = InputFormat::from_name(&name);
-                found.push((Input::Stdin { name, format }, Some(Identity::Stdin)));
-                return found;
-            }
-            let metadata = std::fs::metadata(path).ok();
-            if metadata.as_ref().is_some_and(|m| m.is_dir()) {
-                let mut inputs = Vec::new();
-                walk(path, &mut inputs);
-                found.extend(inputs.into_iter().map(|input| (input, None)));
-            } else {
-                let name = display(path);
-                let format = InputFormat::from_name(&name);
-                let identity = metadata.as_ref().and_then(Identity::of);
-                let input = Input::File {
-                    path: path.clone(),
-                    name,
-                    format,
-                    size: metadata.filter(|m| m.is_file()).map(|m| m.len()),
-                };
-                found.push((input, identity));
-            }
-            found
-        })
-        .collect();
+///
+/// The inputs come as the walk finds them, in order: a run ([`run`](crate::run)) lints the
+/// first ones while the walk goes on, and memory does not grow with the tree.
+pub fn discover<'a>(
+    paths: &'a [PathBuf],
+    stdin_name: Option<&'a str>,
+) -> impl Iterator<Item = Input> + 'a {
     // Only several paths can reach a file twice (one path, the usual case, names no file
     // twice but through links, which are kept as the walk finds them).
-    if paths.len() > 1 {
-        crate::distinct::first_of_each(found)
-    } else {
-        found.into_iter().map(|(input, _)| input).collect()
-    }
+    let mut distinct = (paths.len() > 1).then(Distinct::default);
+    paths
+        .iter()
+        .flat_map(move |path| reached(path, stdin_name))
+        .filter_map(move |(input, known)| match &mut distinct {
+            Some(distinct) => distinct.first(&input, known).then_some(input),
+            None => Some(input),
+        })
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>) {
-    // Each input with the path it was found at, for the order.
-    let mut found: Vec<(PathBuf, Input)> = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).follow_links(true).build() {
-        match entry {
+/// The inputs one path reaches, each with its identity when the path's `stat` gave it.
+fn reached<'a>(
+    path: &'a Path,
+    stdin_name: Option<&'a str>,
+) -> Box<dyn Iterator<Item = (Input, Option<Identity>)> + 'a> {
+    if path.as_os_str() == "-" {
+        let name = stdin_name.unwrap_or("<stdin>").to_owned();
+        let format = InputFormat::from_name(&name);
+        return Box::new(std::iter::once((
+            Input::Stdin { name, format },
+            Some(Identity::Stdin),
+        )));
+    }
+    // The one `stat` of a named path also gives its size and its identity (for `Distinct`),
+    // so a named file costs no other.
+    let metadata = std::fs::metadata(path).ok();
+    if metadata.as_ref().is_some_and(|m| m.is_dir()) {
+        return Box::new(walk(path).map(|input| (input, None)));
+    }
+    let name = display(path);
+    let format = InputFormat::from_name(&name);
+    let identity = metadata.as_ref().and_then(Identity::of);
+    let input = Input::File {
+        path: path.to_owned(),
+        name,
+        format,
+        size: metadata.filter(|m| m.is_file()).map(|m| m.len()),
+    };
+    Box::new(std::iter::once((input, identity)))
+}
+
+/// The payload files under `root`, in path order (each directory's entries by name, as
+/// bytes: `a/b` comes before `a-c`, as `a` before `a-c`), and what could not be walked.
+fn walk(root: &Path) -> impl Iterator<Item = Input> + '_ {
+    ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        // Entries of one directory share its path up to their names: their paths compare as
+        // their names do, as bytes, without parsing paths into components on every
+        // comparison (which `sort_by_file_name` does, costing as much as the walk).
+        .sort_by_file_path(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        })
+        .build()
+        .filter_map(move |entry| match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
-                if is_file
-                    && [".json", ".jsonl", ".ndjson"]
-                        .iter()
-                        .any(|ext| name.ends_with(ext))
-                {
+                let payload = [".json", ".jsonl", ".ndjson"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext));
+                (is_file && payload).then(|| {
                     let name = display(entry.path());
-                    let path = entry.into_path();
-                    let input = Input::File {
-                        path: path.clone(),
+                    Input::File {
                         format: InputFormat::from_name(&name),
                         name,
+                        path: entry.into_path(),
                         size: None,
-                    };
-                    found.push((path, input));
-                }
+                    }
+                })
             }
             Err(error) => {
                 let path = error_path(&error).unwrap_or_else(|| root.to_owned());
-                let input = Input::Unreadable {
+                Some(Input::Unreadable {
                     name: display(&path),
                     reason: error_reason(&error),
-                };
-                found.push((path, input));
+                })
             }
-        }
-    }
-    // In path order, whatever order the directories list their entries in: by each path's
-    // components, compared as bytes once a key is made per path (not parsed again for every
-    // pair, as sorting the walk by name would).
-    found.sort_by_cached_key(|(path, _)| component_key(path));
-    inputs.extend(found.into_iter().map(|(_, input)| input));
-}
-
-/// A key that orders paths as their components do: the path's bytes with each separator as
-/// `0`, a byte no file name holds (so `a/b` comes before `a-c`, as `a` before `a-c`).
-fn component_key(path: &Path) -> Vec<u8> {
-    let mut key = Vec::with_capacity(path.as_os_str().len());
-    for (i, component) in path.components().enumerate() {
-        if i > 0 {
-            key.push(0);
-        }
-        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
-    }
-    key
+        })
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

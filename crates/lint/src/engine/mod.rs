@@ -64,13 +64,15 @@ pub struct Interrupted {
 }
 
 /// Lints every input, calling `emit` for each [`Event`] in input order (and, inside an input,
-/// in place order). Inputs are linted in parallel; a JSON Lines input is streamed in chunks
-/// of a bounded number of records, linted in parallel, so memory does not grow with its size.
+/// in place order). Inputs are linted in parallel, a batch at a time, while the next batch
+/// is taken from `inputs` (a walk, [`discover`], goes on meanwhile); a JSON Lines input is
+/// streamed in chunks of a bounded number of records, linted in parallel, so memory does not
+/// grow with its size.
 ///
 /// An error returned by `emit` (a closed pipe) stops the run at once; it is returned with
 /// the counts so far.
 pub fn run(
-    inputs: &[Input],
+    inputs: impl IntoIterator<Item = Input>,
     options: Options,
     emit: &mut dyn FnMut(Event<'_>) -> io::Result<()>,
 ) -> Result<Summary, Interrupted> {
@@ -82,13 +84,19 @@ pub fn run(
 /// [`render::prepare`](crate::render::prepare)) is then not left to the serial `emit`, which
 /// gets each finding, in order, with what `prepare` made of it.
 pub fn run_prepared<T: Send>(
-    inputs: &[Input],
+    inputs: impl IntoIterator<Item = Input>,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> Result<Summary, Interrupted> {
     let mut summary = Summary::default();
-    match run_counting(inputs, options, prepare, &mut summary, emit) {
+    match run_counting(
+        &mut inputs.into_iter(),
+        options,
+        prepare,
+        &mut summary,
+        emit,
+    ) {
         Ok(()) => Ok(summary),
         Err(error) => Err(Interrupted { error, summary }),
     }
@@ -153,17 +161,17 @@ pub(super) fn whole(finding: Finding) -> Document {
 }
 
 fn run_counting<T: Send>(
-    inputs: &[Input],
+    inputs: &mut dyn Iterator<Item = Input>,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> io::Result<()> {
-    // Small inputs are linted (and their findings prepared) a batch at a time in parallel,
-    // then emitted in order; the next batch is linted while one is written (writing is
-    // serial).
+    // Small inputs are linted (and their findings prepared) a batch at a time in parallel;
+    // meanwhile this thread writes the previous batch's findings (writing is serial) and takes
+    // the next batch from `inputs` (walking the directories).
     const BATCH: usize = 256;
-    let lint_batch = |batch: &[Input]| -> Vec<Option<Linted<T>>> {
+    let lint_batch = |batch: &[Input]| -> Batch<T> {
         batch
             .par_iter()
             .map(|input| {
@@ -184,33 +192,55 @@ fn run_counting<T: Send>(
             })
             .collect()
     };
-    let mut batches = inputs.chunks(BATCH);
-    let mut current = batches.next().map(|batch| (batch, lint_batch(batch)));
-    while let Some((batch, results)) = current.take() {
-        let next = batches.next();
-        let mut next_results = Vec::new();
+    // The batch being linted, and the one linted before it, to write.
+    let mut linting: Vec<Input> = inputs.take(BATCH).collect();
+    let mut written: Option<(Vec<Input>, Batch<T>)> = None;
+    while !linting.is_empty() || written.is_some() {
+        let mut linted = Vec::new();
+        let mut next = Vec::new();
         rayon::in_place_scope(|scope| {
-            if let Some(next) = next {
-                scope.spawn(|_| next_results = lint_batch(next));
+            if !linting.is_empty() {
+                scope.spawn(|_| linted = lint_batch(&linting));
             }
-            for (input, result) in batch.iter().zip(results) {
-                summary.files += 1;
-                let records = summary.records;
-                match result {
-                    Some(linted) => linted.emit(summary, emit)?,
-                    None => lint_streamed(input, options, prepare, summary, emit)?,
-                }
-                let file = match input {
-                    Input::File { name, .. }
-                    | Input::Stdin { name, .. }
-                    | Input::Unreadable { name, .. } => name,
-                };
-                let records = summary.records - records;
-                emit(Event::Done { file, records })?;
+            if let Some((batch, results)) = written.take() {
+                emit_batch(&batch, results, options, prepare, summary, emit)?;
             }
+            next = inputs.take(BATCH).collect();
             Ok::<(), io::Error>(())
         })?;
-        current = next.map(|next| (next, next_results));
+        written = (!linting.is_empty()).then(|| (std::mem::take(&mut linting), linted));
+        linting = next;
+    }
+    Ok(())
+}
+
+/// A batch's linted inputs, in order (`None`: an input left to stream).
+type Batch<T> = Vec<Option<Linted<T>>>;
+
+/// Writes one batch's findings, in order; an input left to stream (standard input, JSON
+/// Lines) is linted now.
+fn emit_batch<T: Send>(
+    batch: &[Input],
+    results: Batch<T>,
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+    summary: &mut Summary,
+    emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
+) -> io::Result<()> {
+    for (input, result) in batch.iter().zip(results) {
+        summary.files += 1;
+        let records = summary.records;
+        match result {
+            Some(linted) => linted.emit(summary, emit)?,
+            None => lint_streamed(input, options, prepare, summary, emit)?,
+        }
+        let file = match input {
+            Input::File { name, .. }
+            | Input::Stdin { name, .. }
+            | Input::Unreadable { name, .. } => name,
+        };
+        let records = summary.records - records;
+        emit(Event::Done { file, records })?;
     }
     Ok(())
 }

@@ -79,6 +79,15 @@ fn at_error<'t>(text: &'t str, error: &kaleyra_wa::JsonError) -> Option<Unknown<
     }
     let value = locate::whitespace(bytes, colon + 1);
     let end = locate::value_end(bytes, value)?;
+    // What follows must separate it from another member or end the object: removed with its
+    // comma, a member would take a missing comma or a trailing one with it (the typed parse
+    // has not read that far).
+    let after = locate::whitespace(bytes, end);
+    match bytes.get(after) {
+        Some(b'}') => {}
+        Some(b',') if bytes.get(locate::whitespace(bytes, after + 1)) == Some(&b'"') => {}
+        _ => return None,
+    }
     let object = member_at(&bytes[..open], Some(b'"'));
     let depth = kaleyra_wa::pointer::tokens(&object).count() + 1;
     Some(Unknown {
@@ -355,6 +364,26 @@ mod tests {
             assert_eq!(check_document(text.as_bytes()), expected, "{text}");
             let found = check(&text);
             assert!(found.is_none() || found == Some(expected), "{text}");
+        }
+    }
+
+    /// A member removed with its comma must not take a syntax error with it: a missing comma
+    /// after it, a trailing comma, a colon or a bracket where a comma should be.
+    #[test]
+    fn a_removed_member_does_not_hide_a_broken_separator() {
+        for broken in [
+            r#""zz": 1 "ref": "crm-000123","#,
+            r#""zz": 1, }, "x": {"#,
+            r#""zz": 1: "ref": "crm-000123","#,
+            r#""zz": 1] "ref": "crm-000123","#,
+            r#""zz": 1,, "ref": "crm-000123","#,
+        ] {
+            let text = RECORD.replacen(r#""ref": "crm-000123","#, broken, 1);
+            assert_ne!(text, RECORD);
+            let expected = slow_path(text.as_bytes(), Some(&text));
+            assert_eq!(expected[0].rule, Rule::Syntax, "{text}");
+            assert_eq!(check_document(text.as_bytes()), expected, "{text}");
+            assert_eq!(check(&text), None, "{text}");
         }
     }
 

@@ -29,9 +29,9 @@ struct Index {
 
 /// Bytes per code-point checkpoint of a [`LineIndex`].
 const BLOCK: usize = 256;
-/// Positions a [`LineIndex`] counts from the start of the text before it builds its index:
-/// the places of a finding or two.
-const DIRECT: usize = 4;
+/// Queries a [`LineIndex`] answers from the text before it builds its index: the places and
+/// the excerpt of a finding.
+const DIRECT: usize = 8;
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text` (lazily).
@@ -73,8 +73,7 @@ impl<'a> LineIndex<'a> {
     /// 1-based line and 1-based column in Unicode code points of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        if self.index.get().is_none() && self.direct.get() < DIRECT {
-            self.direct.set(self.direct.get() + 1);
+        if self.counts_directly() {
             let before = &self.text[..offset];
             let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
             let line = 1 + memchr::memchr_iter(b'\n', before).count();
@@ -87,15 +86,34 @@ impl<'a> LineIndex<'a> {
         (line + 1, column + 1)
     }
 
-    /// The 1-based line's byte range, without its line break.
-    pub fn line_range(&self, line: usize) -> Range<usize> {
-        let starts = &self.index().starts;
-        let start = starts[line - 1];
-        let mut end = starts.get(line).map_or(self.text.len(), |next| next - 1);
-        if end > start && self.text[end - 1] == b'\r' {
+    /// The byte range of the line that holds byte `offset`, without its line break.
+    pub fn line_range(&self, offset: usize) -> Range<usize> {
+        let text = self.text;
+        let offset = offset.min(text.len());
+        let (start, mut end) = if self.counts_directly() {
+            let start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
+            (start, end)
+        } else {
+            let starts = &self.index().starts;
+            let line = starts.partition_point(|start| *start <= offset);
+            let end = starts.get(line).map_or(text.len(), |next| next - 1);
+            (starts[line - 1], end)
+        };
+        if end > start && text[end - 1] == b'\r' {
             end -= 1;
         }
         start..end
+    }
+
+    /// Whether this query is counted from the text rather than the index (one of the first
+    /// [`DIRECT`], while the index is not built).
+    fn counts_directly(&self) -> bool {
+        let direct = self.direct.get() < DIRECT && self.index.get().is_none();
+        if direct {
+            self.direct.set(self.direct.get() + 1);
+        }
+        direct
     }
 }
 
@@ -122,7 +140,8 @@ mod tests {
 
     /// The index (one shared by every place: its first places are counted directly, the
     /// others from the index), a fresh index for each place (counted directly), and the core's
-    /// `line_column` agree at every character of `text` and at its end.
+    /// `line_column` agree at every character of `text` and at its end; so do their line
+    /// ranges and the line's bytes as `str` splits them.
     fn agrees_with_the_core(text: &str) {
         let bytes = text.as_bytes();
         let index = LineIndex::new(bytes);
@@ -131,6 +150,18 @@ mod tests {
             let context = format!("length {}, offset {offset}", text.len());
             assert_eq!(index.position(offset), core, "{context}");
             assert_eq!(LineIndex::new(bytes).position(offset), core, "{context}");
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            let line = text[start..end]
+                .strip_suffix('\r')
+                .unwrap_or(&text[start..end]);
+            let expected = start..start + line.len();
+            assert_eq!(index.line_range(offset), expected, "{context}");
+            assert_eq!(
+                LineIndex::new(bytes).line_range(offset),
+                expected,
+                "{context}"
+            );
         }
     }
 
@@ -160,7 +191,7 @@ mod tests {
         assert_eq!(index.position(0), (1, 1));
         let colon = text.iter().position(|b| *b == b':').unwrap();
         assert_eq!(index.position(colon), (2, 7));
-        assert_eq!(&text[index.line_range(2)], "  \"é😀\": 1,".as_bytes());
+        assert_eq!(&text[index.line_range(colon)], "  \"é😀\": 1,".as_bytes());
         assert_eq!(index.position(text.len()), (4, 2));
     }
 

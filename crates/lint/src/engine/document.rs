@@ -211,34 +211,34 @@ fn snippet(
     first_line: usize,
 ) -> Snippet {
     let (start_line, _) = index.position(span.start);
-    let (mut end_line, _) = index.position(span.end);
+    let (end_line, _) = index.position(span.end);
     let mut span = span.clone();
+    // A byte on the excerpt's last line.
+    let mut last = span.end;
     if end_line - start_line >= MAX_SNIPPET_LINES {
-        end_line = start_line;
-        span.end = index.line_range(start_line).end.max(span.start);
+        span.end = index.line_range(span.start).end.max(span.start);
+        last = span.start;
     }
     // The excerpt's cost must not grow with the line: cut a long place to its start, and
     // the lines around it to some context.
     if span.end - span.start > MAX_PLACE {
         span.end = floor_char(bytes, span.start + MAX_PLACE);
-        end_line = index.position(span.end).0;
+        last = span.end;
     }
-    let mut first = start_line;
+    // The excerpt's first line, and a byte on it.
+    let (mut first_number, mut first) = (start_line, span.start);
     let mut related = related.cloned();
     if let Some(r) = &related {
         let (related_line, _) = index.position(r.start);
         let near = span.start.saturating_sub(r.start) <= CONTEXT * 8;
         if related_line < start_line && start_line - related_line < MAX_SNIPPET_LINES * 2 && near {
-            first = related_line;
+            (first_number, first) = (related_line, r.start);
         } else if related_line != start_line || !near {
             related = None;
         }
     }
     let line_begin = index.line_range(first).start;
-    let line_end = index
-        .line_range(end_line)
-        .end
-        .max(span.end.min(bytes.len()));
+    let line_end = index.line_range(last).end.max(span.end.min(bytes.len()));
     let from = related
         .as_ref()
         .map_or(span.start, |r| r.start.min(span.start));
@@ -265,7 +265,7 @@ fn snippet(
         floor(r.start.max(begin + before.len()) - begin)..floor(r.end.max(r.start) - begin)
     };
     Snippet {
-        line_start: first + first_line - 1,
+        line_start: first_number + first_line - 1,
         span: clamp(span),
         related: related.map(clamp),
         text,

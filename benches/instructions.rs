@@ -24,6 +24,15 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1000);
+    // `record-phone+snippets`: with the excerpts the human format shows.
+    let (mode, snippets) = match mode.strip_suffix("+snippets") {
+        Some(mode) => (mode.to_owned(), true),
+        None => (mode.clone(), false),
+    };
+    let options = Options {
+        snippets,
+        ..Options::default()
+    };
     let (base, error) = mode.split_once('-').unwrap_or((mode.as_str(), "valid"));
     let base = if base == "document" { DOCUMENT } else { RECORD };
     let text = match error {
@@ -46,24 +55,12 @@ fn main() {
     };
     let bare = error == "bare";
     // Once before counting: the schema's validator is built on first use.
-    black_box(lint_document(
-        "r.json",
-        None,
-        text.as_bytes(),
-        1,
-        Options::default(),
-    ));
+    black_box(lint_document("r.json", None, text.as_bytes(), 1, options));
     for _ in 0..calls {
         if bare {
             black_box(serde_json::from_slice::<SendRequest>(text.as_bytes()).is_ok());
         } else {
-            black_box(lint_document(
-                "r.json",
-                None,
-                text.as_bytes(),
-                1,
-                Options::default(),
-            ));
+            black_box(lint_document("r.json", None, text.as_bytes(), 1, options));
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The text as JSON: a tree for the schema (numbers past `f64` parsed as `0`, so that valid
 //! JSON is never a syntax error), and the finding for text that is not JSON.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use serde_json::Value;
 
 use kaleyra_wa::{JsonError, JsonErrorKind, Rule};
@@ -193,16 +196,17 @@ fn next_char_end(bytes: &[u8], start: usize) -> usize {
 pub(super) fn member_at(prefix: &[u8], next: Option<u8>) -> String {
     /// An open container and the member or element of it being parsed.
     enum Open {
-        /// The key of the member whose value is being parsed.
-        Object(Option<String>),
+        /// The key (its literal's span) of the member whose value is being parsed.
+        Object(Option<Range<usize>>),
         /// The next element's index, and whether that element has started.
         Array(usize, bool),
     }
     let mut open: Vec<Open> = Vec::new();
     // Whether the next string in an object is a key.
     let mut expect_key = false;
-    // A key read, before its colon.
-    let mut pending: Option<String> = None;
+    // A key read (its literal's span), before its colon. Keys are decoded at the end, only
+    // those of the members still open.
+    let mut pending: Option<Range<usize>> = None;
     // Whether an array's next element may start here (after its `[` or a comma).
     let mut element_next = false;
     let mut at = 0;
@@ -232,15 +236,8 @@ pub(super) fn member_at(prefix: &[u8], next: Option<u8>) -> String {
                     break;
                 };
                 if expect_key {
-                    let literal = &prefix[at..end];
-                    let key = match memchr::memchr(b'\\', literal) {
-                        None => std::str::from_utf8(&literal[1..literal.len() - 1])
-                            .ok()
-                            .map(str::to_owned),
-                        Some(_) => serde_json::from_slice::<String>(literal).ok(),
-                    };
                     // The member is parsed from its colon on.
-                    pending = key;
+                    pending = Some(at..end);
                     expect_key = false;
                 } else {
                     ended(&mut open);
@@ -301,7 +298,19 @@ pub(super) fn member_at(prefix: &[u8], next: Option<u8>) -> String {
     let mut pointer = String::new();
     for container in &open {
         match container {
-            Open::Object(Some(key)) => kaleyra_wa::pointer::push_token(&mut pointer, key),
+            Open::Object(Some(key)) => {
+                let literal = &prefix[key.clone()];
+                let key = match memchr::memchr(b'\\', literal) {
+                    None => std::str::from_utf8(&literal[1..literal.len() - 1])
+                        .ok()
+                        .map(Cow::Borrowed),
+                    Some(_) => serde_json::from_slice::<String>(literal)
+                        .ok()
+                        .map(Cow::Owned),
+                };
+                let Some(key) = key else { break };
+                kaleyra_wa::pointer::push_token(&mut pointer, &key);
+            }
             Open::Array(index, true) => {
                 kaleyra_wa::pointer::push_token(&mut pointer, &index.to_string())
             }

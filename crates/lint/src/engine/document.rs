@@ -250,7 +250,12 @@ fn snippet(
     );
     let mut text = String::with_capacity(end - begin + 2 * CUT.len());
     text.push_str(before);
-    text.push_str(&String::from_utf8_lossy(&bytes[begin..end]));
+    // Most excerpts are UTF-8, which a SIMD check sees at once; `from_utf8_lossy` checks a
+    // byte at a time.
+    match simdutf8::basic::from_utf8(&bytes[begin..end]) {
+        Ok(excerpt) => text.push_str(excerpt),
+        Err(_) => text.push_str(&String::from_utf8_lossy(&bytes[begin..end])),
+    }
     text.push_str(after);
     let begin = begin - before.len();
     // Lossy decoding may change lengths; keep spans inside the text.

@@ -422,9 +422,9 @@ mod tests {
             0 => VALID.replacen("9198", "0198", 1),
             1 => VALID.replacen("\"catalog_id\"", "\"catalogue\": 1, \"catalog_id\"", 1),
             2 => VALID.replacen("\"product\"", "\"products\"", 1),
-            3 if i % 3 == 0 => "   ".into(),
-            4 if i % 5 == 0 => format!("{VALID}\r"),
-            5 if i % 11 == 0 => format!("{{\"x\": \"{}\"}}", "y".repeat(300)),
+            3 if i.is_multiple_of(3) => "   ".into(),
+            4 if i.is_multiple_of(5) => format!("{VALID}\r"),
+            5 if i.is_multiple_of(11) => format!("{{\"x\": \"{}\"}}", "y".repeat(300)),
             6 => "{".into(),
             _ => VALID.into(),
         }

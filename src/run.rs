@@ -122,17 +122,19 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
 }
 
 /// The inputs `paths` reach, as the walk finds them, less the files the configuration
-/// excludes and the baselines.
+/// excludes, the baselines and the `--output` reports.
 fn inputs<'a>(
     paths: &'a [PathBuf],
     args: &'a LintArgs,
     config: Option<&'a Config>,
 ) -> impl Iterator<Item = Input> + 'a {
     let inputs = kaleyra_wa_linter::discover(paths, args.stdin_filename.as_deref());
-    // The baseline is not a payload: it is left out wherever it is.
+    // The baselines and the reports are not payloads: they are left out wherever they are
+    // (a report is created before the walk reaches it).
     let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
         .into_iter()
         .flatten()
+        .chain(args.output.iter().map(|(_, path)| path))
         .filter_map(|path| std::path::absolute(path).ok())
         .collect();
     inputs.filter(move |input| match input {

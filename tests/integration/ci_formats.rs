@@ -217,3 +217,27 @@ fn bad_outputs_are_usage_errors() {
         assert!(run.stderr.contains(expected), "{output}: {}", run.stderr);
     }
 }
+
+/// A report written inside the linted directory is not linted: it is created before the walk
+/// reaches it, half written.
+#[test]
+fn reports_inside_the_linted_directory_are_not_linted() {
+    let dir = tree(&[("a.json", VALID.as_bytes())]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "--format",
+            "json",
+            "--output",
+            "gitlab=gl-code-quality-report.json",
+            "--output",
+            "json=./report.json",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let report = run.report();
+    assert_eq!(report["summary"]["files"], 1, "{report}");
+    assert!(dir.path().join("report.json").exists());
+}

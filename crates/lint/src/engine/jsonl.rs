@@ -1,15 +1,14 @@
 //! JSON Lines: read in chunks of bounded size, several chunks linted at once on every core,
 //! findings emitted in order.
 //!
-//! The reading thread reads a chunk and hands it to the pool as a job, up to
-//! [`IN_FLIGHT`] chunks ahead of the one it writes; then it waits for the oldest to be linted
-//! and writes its findings. The cores never wait for a chunk boundary: while the last records
+//! The reading thread reads a chunk and hands it to the pool as a job, until [`IN_FLIGHT`]
+//! chunks are read and not yet written; then it waits for the oldest to be linted and writes
+//! its findings. The cores never wait for a chunk boundary: while the last records
 //! of one chunk are linted, the next chunk is already there. Memory stays bounded by
 //! `IN_FLIGHT` chunks and their findings, whatever the input.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read};
-use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 
@@ -38,190 +37,21 @@ const IN_FLIGHT: usize = 3;
 /// A chunk's findings, by record, or the panic that linting it raised.
 type Outcome<T> = std::thread::Result<Vec<Linted<T>>>;
 
-/// Where a JSON Lines input's bytes come from.
-pub(super) enum Source<'m> {
-    /// Read, a chunk at a time.
-    Reader(Box<dyn Read>),
-    /// A memory-mapped file.
-    Mapped(&'m memmap2::Mmap),
-}
-
-/// A chunk's bytes: a buffer of ours, or a part of the mapped file.
-enum Chunk<'m> {
-    Read(Vec<u8>),
-    /// With the offsets of its line feeds, found when it was cut: its lines are not scanned
-    /// again (a line past the limit is never read whole).
-    Mapped(&'m [u8], Vec<usize>),
-}
-
-impl Chunk<'_> {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Chunk::Read(buffer) => buffer,
-            Chunk::Mapped(bytes, _) => bytes,
-        }
-    }
-
-    /// The chunk's lines, without their line endings.
-    fn lines(&self) -> Vec<Range<usize>> {
-        match self {
-            Chunk::Read(buffer) => line_ranges(buffer, memchr::memchr_iter(b'\n', buffer)),
-            Chunk::Mapped(bytes, feeds) => line_ranges(bytes, feeds.iter().copied()),
-        }
-    }
-}
-
-/// The lines of `bytes`, whose line feeds are at `feeds`, without their line endings.
-fn line_ranges(bytes: &[u8], feeds: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for end in feeds.chain(std::iter::once(bytes.len())) {
-        let mut line_end = end;
-        if line_end > start && bytes[line_end - 1] == b'\r' {
-            line_end -= 1;
-        }
-        lines.push(start..line_end);
-        start = end + 1;
-    }
-    // A chunk that ends with a line feed (all but the input's last): the empty piece after it
-    // is not a line.
-    if bytes.last() == Some(&b'\n') {
-        lines.pop();
-    }
-    lines
-}
-
-/// Cuts an input into chunks of whole lines.
-enum Chunker<'m> {
-    Read {
-        reader: BufReader<Box<dyn Read>>,
-        /// Buffers of chunks already linted, to reuse.
-        buffers: Vec<Vec<u8>>,
-        ended: bool,
-    },
-    Mapped {
-        map: &'m memmap2::Mmap,
-        rest: &'m [u8],
-    },
-}
-
-impl<'m> Chunker<'m> {
-    fn new(source: Source<'m>) -> Self {
-        match source {
-            Source::Reader(reader) => Chunker::Read {
-                reader: BufReader::with_capacity(READ_BUFFER, reader),
-                buffers: Vec::new(),
-                ended: false,
-            },
-            Source::Mapped(map) => Chunker::Mapped { map, rest: map },
-        }
-    }
-
-    /// The next chunk and the number of its line feeds; `None` at the end of the input.
-    fn next(&mut self, max_line: usize) -> io::Result<Option<(Chunk<'m>, usize)>> {
-        match self {
-            Chunker::Read {
-                reader,
-                buffers,
-                ended,
-            } => {
-                if *ended {
-                    return Ok(None);
-                }
-                // Buffers start small and grow to what the chunks need: a chunk of 1,024
-                // short records is far smaller than `CHUNK`.
-                let mut buffer = buffers
-                    .pop()
-                    .unwrap_or_else(|| Vec::with_capacity(READ_BUFFER));
-                let filled = fill_chunk(reader, &mut buffer, max_line);
-                *ended = filled.as_ref().map_or(true, |filled| filled.eof);
-                let newlines = filled?.newlines;
-                if buffer.is_empty() {
-                    buffers.push(buffer);
-                    return Ok(None);
-                }
-                Ok(Some((Chunk::Read(buffer), newlines)))
-            }
-            Chunker::Mapped { map, rest } => {
-                if rest.is_empty() {
-                    return Ok(None);
-                }
-                let (end, feeds) = chunk_end(rest, &mut |scanned| release(map, scanned));
-                let (chunk, after) = rest.split_at(end);
-                *rest = after;
-                let newlines = feeds.len();
-                Ok(Some((Chunk::Mapped(chunk, feeds), newlines)))
-            }
-        }
-    }
-
-    /// Takes back a linted chunk: its buffer to reuse, or its pages of the map to release.
-    fn recycle(&mut self, chunk: Chunk<'m>) {
-        match (self, chunk) {
-            (Chunker::Read { buffers, .. }, Chunk::Read(buffer)) => buffers.push(buffer),
-            (Chunker::Mapped { map, .. }, Chunk::Mapped(bytes, _)) => release(map, bytes),
-            _ => {}
-        }
-    }
-}
-
-/// Releases the pages of `map` that hold `bytes` (a part of it), which were read: the
-/// memory of a mapped input stays bounded by the chunks in flight, as when it is read.
-fn release(map: &memmap2::Mmap, bytes: &[u8]) {
-    #[cfg(unix)]
-    {
-        let offset = (bytes.as_ptr() as usize).saturating_sub(map.as_ptr() as usize);
-        // SAFETY: the map is a read-only shared map of a file: dropping its pages loses
-        // nothing, and a page read again (one shared with a chunk still in flight) is read
-        // again from the file.
-        let _ = unsafe {
-            map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, bytes.len())
-        };
-    }
-    #[cfg(not(unix))]
-    let _ = (map, bytes);
-}
-
-/// Where a chunk of `bytes` ends: after [`CHUNK_LINES`] lines, or after the line that passes
-/// [`CHUNK`] bytes; and the offsets of its line feeds. The part of that line past `CHUNK` is
-/// scanned a window at a time, each window passed to `scanned` to be released: a long line
-/// costs no memory to find its end (and a line past the limit is not read again).
-fn chunk_end(bytes: &[u8], scanned: &mut dyn FnMut(&[u8])) -> (usize, Vec<usize>) {
-    let head = &bytes[..bytes.len().min(CHUNK)];
-    let mut feeds = Vec::new();
-    for at in memchr::memchr_iter(b'\n', head) {
-        feeds.push(at);
-        if feeds.len() == CHUNK_LINES {
-            return (at + 1, feeds);
-        }
-    }
-    let mut from = head.len();
-    while from < bytes.len() {
-        let window = &bytes[from..bytes.len().min(from + CHUNK)];
-        if let Some(at) = memchr::memchr(b'\n', window) {
-            feeds.push(from + at);
-            return (from + at + 1, feeds);
-        }
-        scanned(window);
-        from += window.len();
-    }
-    (bytes.len(), feeds)
-}
-
 /// Lints a JSON Lines input, emitting each record's findings in order.
 pub(super) fn lint_json_lines<T: Send>(
     name: &str,
-    source: Source<'_>,
+    reader: Box<dyn Read>,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
     summary: &mut Summary,
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> Result<(), LinesError> {
-    let mut chunker = Chunker::new(source);
+    let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
     // Chunks handed to the pool come back, linted, on this channel, with their sequence
-    // number.
-    let (done, linted) = mpsc::channel();
+    // number and their buffer (reused for a later chunk).
+    let (done, linted) = mpsc::channel::<(usize, Vec<u8>, Outcome<T>)>();
     rayon::in_place_scope(|scope| {
+        let mut buffers: Vec<Vec<u8>> = Vec::new();
         // The outcome of each chunk in flight, oldest first (`None`: not linted yet).
         let mut pending: VecDeque<Option<Outcome<T>>> = VecDeque::new();
         let mut oldest = 0;
@@ -230,31 +60,39 @@ pub(super) fn lint_json_lines<T: Send>(
         let mut read_error = None;
         loop {
             while !ended && pending.len() < IN_FLIGHT {
-                let (chunk, lines) = match chunker.next(options.max_line_length) {
-                    Ok(Some(next)) => next,
-                    Ok(None) => {
-                        ended = true;
-                        break;
+                // Buffers start small and grow to what the chunks need: a chunk of 1,024
+                // short records is far smaller than `CHUNK`.
+                let mut buffer = buffers
+                    .pop()
+                    .unwrap_or_else(|| Vec::with_capacity(READ_BUFFER));
+                let lines = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
+                    Ok(Filled { newlines, eof }) => {
+                        ended = eof;
+                        newlines
                     }
                     Err(error) => {
                         ended = true;
                         read_error = Some(error);
-                        break;
+                        0
                     }
                 };
+                if buffer.is_empty() {
+                    buffers.push(buffer);
+                    break;
+                }
                 let sequence = oldest + pending.len();
                 pending.push_back(None);
                 let done = done.clone();
                 scope.spawn(move |_| {
                     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                        lint_chunk(name, &chunk, first_line, options, prepare)
+                        lint_chunk(name, &buffer, first_line, options, prepare)
                     }));
                     // The receiver lives until every chunk in flight is back.
-                    let _ = done.send((sequence, chunk, outcome));
+                    let _ = done.send((sequence, buffer, outcome));
                 });
                 first_line += lines;
             }
-            // Write the oldest chunks' findings, as far as they are linted.
+            // Write the oldest chunk's findings once it is linted.
             while let Some(front) = pending.front_mut()
                 && let Some(outcome) = front.take()
             {
@@ -267,34 +105,67 @@ pub(super) fn lint_json_lines<T: Send>(
                 }
             }
             if pending.is_empty() && ended {
-                return match read_error.take() {
+                return match read_error {
                     Some(error) => Err(LinesError::Read(error)),
                     None => Ok(()),
                 };
             }
             if pending.len() == IN_FLIGHT || ended {
                 // Every job sends its chunk back (a panic is caught and sent), and this
-                // function holds a sender: `recv` waits for the next chunk, it does not fail.
-                if let Ok((sequence, chunk, outcome)) = linted.recv() {
+                // function holds a sender: the wait ends with the next chunk.
+                if let Some((sequence, buffer, outcome)) = next_linted(&linted) {
                     pending[sequence - oldest] = Some(outcome);
-                    chunker.recycle(chunk);
+                    buffers.push(buffer);
                 }
             }
         }
     })
 }
 
+/// Waits for the next linted chunk. On a thread of the pool (a caller running the linter
+/// from its own parallel work), blocking would keep it from running the very jobs it waits
+/// for (with one thread, for ever): it runs pool jobs while it waits.
+fn next_linted<M>(linted: &mpsc::Receiver<M>) -> Option<M> {
+    if rayon::current_thread_index().is_none() {
+        return linted.recv().ok();
+    }
+    loop {
+        match linted.try_recv() {
+            Ok(message) => return Some(message),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) => {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::yield_now();
+                }
+            }
+        }
+    }
+}
+
 /// Lints the lines of one chunk, the first being line `first_line` of the input, in parallel.
 fn lint_chunk<T: Send>(
     name: &str,
-    chunk: &Chunk<'_>,
+    buffer: &[u8],
     first_line: usize,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
 ) -> Vec<Linted<T>> {
-    let buffer = chunk.bytes();
-    chunk
-        .lines()
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', buffer).chain(std::iter::once(buffer.len())) {
+        let mut line_end = end;
+        if line_end > start && buffer[line_end - 1] == b'\r' {
+            line_end -= 1;
+        }
+        lines.push(start..line_end);
+        start = end + 1;
+    }
+    // A chunk that ends with a newline (all but the input's last): the empty piece after it
+    // is not a line.
+    if buffer.last() == Some(&b'\n') {
+        lines.pop();
+    }
+    lines
         .into_par_iter()
         .enumerate()
         .map(|(i, range)| {
@@ -430,27 +301,11 @@ mod tests {
         }
     }
 
-    /// How a test input is given to the stream.
-    #[derive(Clone, Copy, Debug)]
-    enum Given {
-        Read,
-        Mapped,
-    }
-
-    /// Runs the stream over `input`, given as `given`, recording each event, failing `emit`
-    /// at event `fail_at`.
+    /// Runs the stream over `input`, recording each event, failing `emit` at event `fail_at`.
     fn stream(
-        given: Given,
         input: String,
         fail_at: Option<usize>,
     ) -> (Vec<String>, Summary, Result<(), LinesError>) {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        io::Write::write_all(&mut file, input.as_bytes()).unwrap();
-        let map = unsafe { memmap2::Mmap::map(file.as_file()) }.unwrap();
-        let source = match given {
-            Given::Read => Source::Reader(Box::new(io::Cursor::new(input.into_bytes()))),
-            Given::Mapped => Source::Mapped(&map),
-        };
         let options = Options {
             max_line_length: 200,
             ..Options::default()
@@ -459,7 +314,7 @@ mod tests {
         let mut summary = Summary::default();
         let result = lint_json_lines(
             "in.jsonl",
-            source,
+            Box::new(io::Cursor::new(input.into_bytes())),
             options,
             &|finding| finding.pointer.clone(),
             &mut summary,
@@ -487,11 +342,8 @@ mod tests {
     fn records_of_many_chunks_are_linted_and_emitted_in_order_as_each_alone() {
         let count = CHUNK_LINES * (IN_FLIGHT + 2) + 17;
         let lines: Vec<String> = (0..count).map(line).collect();
-        let (events, summary, result) = stream(Given::Read, lines.join("\n"), None);
+        let (events, summary, result) = stream(lines.join("\n"), None);
         assert!(result.is_ok());
-        let (mapped, _, result) = stream(Given::Mapped, lines.join("\n"), None);
-        assert!(result.is_ok());
-        assert_eq!(mapped, events);
         let options = Options {
             max_line_length: 200,
             ..Options::default()
@@ -523,53 +375,38 @@ mod tests {
         assert_eq!(summary.errors, expected.len());
     }
 
+    /// Run from inside the pool (a caller's own parallel work), on one thread or two, the
+    /// stream ends: the thread that waits for chunks runs them.
+    #[test]
+    fn the_stream_ends_when_run_on_a_thread_of_the_pool() {
+        let count = CHUNK_LINES * (IN_FLIGHT + 2);
+        let input: String = (0..count).map(line).collect::<Vec<_>>().join("\n");
+        let (expected, _, _) = stream(input.clone(), None);
+        for threads in [1, 2] {
+            let (done, ended) = std::sync::mpsc::channel();
+            let input = input.clone();
+            std::thread::spawn(move || {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let _ = done.send(pool.install(|| stream(input, None).0));
+            });
+            let events = ended
+                .recv_timeout(std::time::Duration::from_secs(120))
+                .unwrap_or_else(|_| panic!("the stream did not end on {threads} thread(s)"));
+            assert_eq!(events, expected);
+        }
+    }
+
     #[test]
     fn a_failing_emit_stops_the_stream_at_once() {
         let count = CHUNK_LINES * (IN_FLIGHT + 2);
         let lines: Vec<String> = (0..count).map(line).collect();
-        for given in [Given::Read, Given::Mapped] {
-            for fail_at in [0, 1, CHUNK_LINES / 2, CHUNK_LINES * 2] {
-                let (events, _, result) = stream(given, lines.join("\n"), Some(fail_at));
-                assert!(
-                    matches!(result, Err(LinesError::Emit(_))),
-                    "{given:?} {fail_at}"
-                );
-                assert_eq!(events.len(), fail_at);
-            }
-        }
-    }
-
-    /// A mapped input is cut where a read one is: the same chunks, lines and line numbers.
-    #[test]
-    fn mapped_and_read_inputs_are_cut_alike() {
-        let long = "x".repeat(CHUNK + 10);
-        let inputs = [
-            "{}\n".repeat(CHUNK_LINES * 2 + 5),
-            "{}\r\n".repeat(CHUNK_LINES + 1),
-            format!("{{}}\n{long}\n{{}}\n{long}"),
-            format!("{}\n{long}\n", "y".repeat(CHUNK - 3)),
-            String::new(),
-            "no line feed".into(),
-        ];
-        for input in inputs {
-            let mut file = tempfile::NamedTempFile::new().unwrap();
-            io::Write::write_all(&mut file, input.as_bytes()).unwrap();
-            let map = unsafe { memmap2::Mmap::map(file.as_file()) }.unwrap();
-            let cut = |source| {
-                let mut chunker = Chunker::new(source);
-                let mut chunks = Vec::new();
-                while let Some((chunk, newlines)) = chunker.next(CHUNK * 2).unwrap() {
-                    chunks.push((chunk.bytes().to_vec(), chunk.lines(), newlines));
-                    chunker.recycle(chunk);
-                }
-                chunks
-            };
-            let read = cut(Source::Reader(Box::new(io::Cursor::new(
-                input.clone().into_bytes(),
-            ))));
-            assert_eq!(cut(Source::Mapped(&map)), read, "{}", input.len());
-            let lines: usize = read.iter().map(|(_, _, newlines)| newlines).sum();
-            assert_eq!(lines, input.matches('\n').count());
+        for fail_at in [0, 1, CHUNK_LINES / 2, CHUNK_LINES * 2] {
+            let (events, _, result) = stream(lines.join("\n"), Some(fail_at));
+            assert!(matches!(result, Err(LinesError::Emit(_))), "{fail_at}");
+            assert_eq!(events.len(), fail_at);
         }
     }
 }

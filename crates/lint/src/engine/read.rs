@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use super::finding::{too_large, unreadable};
-use super::jsonl::{LinesError, Source, lint_json_lines};
+use super::jsonl::{LinesError, lint_json_lines};
 use super::{
     Document, Event, Finding, Input, InputFormat, Linted, Options, Summary, lint_document, whole,
 };
@@ -94,28 +94,23 @@ pub(super) fn lint_streamed<T: Send>(
     summary: &mut Summary,
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let (name, format, file): (&str, InputFormat, io::Result<Option<File>>) = match input {
+    let (name, format, reader): (&str, InputFormat, io::Result<Box<dyn Read>>) = match input {
         Input::File {
             path, name, format, ..
-        } => (name, *format, File::open(path).map(Some)),
-        Input::Stdin { name, format } => (name, *format, Ok(None)),
+        } => (
+            name,
+            *format,
+            File::open(path).map(|f| Box::new(f) as Box<dyn Read>),
+        ),
+        Input::Stdin { name, format } => (name, *format, Ok(Box::new(io::stdin().lock()))),
         Input::Unreadable { .. } => return Ok(()),
     };
-    let (record, document) = match file {
+    let (record, document) = match reader {
         Err(error) => (false, whole(unreadable(name, &error.to_string()))),
-        Ok(file) => match format {
-            InputFormat::Json => match file {
-                Some(file) => lint_json(name, file, None, options),
-                None => lint_json(name, io::stdin().lock(), None, options),
-            },
+        Ok(reader) => match format {
+            InputFormat::Json => lint_json(name, reader, None, options),
             InputFormat::JsonLines => {
-                let map = file.as_ref().and_then(map);
-                let source = match (map.as_ref(), file) {
-                    (Some(map), _) => Source::Mapped(map),
-                    (None, Some(file)) => Source::Reader(Box::new(file)),
-                    (None, None) => Source::Reader(Box::new(io::stdin().lock())),
-                };
-                match lint_json_lines(name, source, options, prepare, summary, emit) {
+                match lint_json_lines(name, reader, options, prepare, summary, emit) {
                     Ok(()) => return Ok(()),
                     Err(LinesError::Read(error)) => {
                         (false, whole(unreadable(name, &error.to_string())))
@@ -126,19 +121,6 @@ pub(super) fn lint_streamed<T: Send>(
         },
     };
     Linted::new(record, document, prepare).emit(summary, emit)
-}
-
-/// Maps `file` into memory, if it can be: a regular file that is not empty.
-fn map(file: &File) -> Option<memmap2::Mmap> {
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    // SAFETY: the map is read only, and read while the file is open. Should another process
-    // truncate the file meanwhile, reading past its new end raises SIGBUS (as it does for
-    // ripgrep, which maps files the same way).
-    unsafe { memmap2::Mmap::map(file) }
-        .ok()
-        .filter(|map| !map.is_empty())
 }
 
 #[cfg(test)]

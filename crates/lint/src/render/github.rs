@@ -27,7 +27,7 @@ impl Reporter for Github<'_> {
     }
 
     fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
-        match prepared.text(Format::Github) {
+        match prepared.text(Format::Github, self.options) {
             Some(text) => self.out.write_all(text.as_bytes()),
             None => self.finding(finding),
         }

@@ -26,7 +26,7 @@ impl Reporter for Human<'_> {
     }
 
     fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
-        match prepared.text(Format::Human) {
+        match prepared.text(Format::Human, self.options) {
             Some(text) => self.out.write_all(text.as_bytes()),
             None => self.finding(finding),
         }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Format, Prepared, Reporter};
+use super::{Format, Prepared, RenderOptions, Reporter};
 use crate::engine::{Finding, Summary};
 use crate::escape;
 
@@ -71,7 +71,7 @@ impl Reporter for JsonReporter<'_> {
     }
 
     fn prepared(&mut self, finding: &Finding, prepared: &Prepared) -> io::Result<()> {
-        match prepared.text(Format::Json) {
+        match prepared.text(Format::Json, RenderOptions::default()) {
             Some(json) => self.write(json),
             None => self.finding(finding),
         }

@@ -108,7 +108,7 @@ pub trait Reporter {
 }
 
 /// Settings shared by the reporters.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Human and GitHub output: errors only, no summary.
     pub quiet: bool,
@@ -135,13 +135,13 @@ pub fn reporter<'w>(
 /// costly part of writing it: for the human format, the source excerpt). The human, JSON and
 /// GitHub formats prepare; the others, whose findings are not written one by one, do not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Prepared(Option<(Format, String)>);
+pub struct Prepared(Option<(Format, RenderOptions, String)>);
 
 impl Prepared {
-    /// The text prepared for `format`, if it was prepared for that format.
-    fn text(&self, format: Format) -> Option<&str> {
+    /// The text prepared for `format` with `options`, if it was prepared for them.
+    fn text(&self, format: Format, options: RenderOptions) -> Option<&str> {
         match &self.0 {
-            Some((prepared, text)) if *prepared == format => Some(text),
+            Some((f, o, text)) if (*f, *o) == (format, options) => Some(text),
             _ => None,
         }
     }
@@ -152,13 +152,14 @@ impl Prepared {
 /// which leaves the serial writer only bytes to copy; pass the result to
 /// [`Reporter::prepared`].
 pub fn prepare(format: Format, options: RenderOptions, finding: &Finding) -> Prepared {
-    let text = match format {
-        Format::Human => human::human(finding, options),
-        Format::Json => json::render(finding),
-        Format::Github => github::render(finding, options),
+    let (text, options) = match format {
+        Format::Human => (human::human(finding, options), options),
+        // The same text whatever the options.
+        Format::Json => (json::render(finding), RenderOptions::default()),
+        Format::Github => (github::render(finding, options), options),
         Format::Sarif | Format::Gitlab | Format::Junit => return Prepared(None),
     };
-    Prepared(Some((format, text)))
+    Prepared(Some((format, options, text)))
 }
 
 /// `39900 more findings in big.json not shown (39900 errors, 0 warnings); ...`, naming the
@@ -256,15 +257,21 @@ mod tests {
             for quiet in [false, true] {
                 let options = RenderOptions { quiet };
                 let direct = written(format, options, |r, f| r.finding(f).unwrap());
-                // Prepared for this format, for another, or not at all: the same output.
+                // Prepared for this format, for another, with these options or others: the
+                // same output.
                 for prepared_for in Format::ALL {
-                    let prepared = written(format, options, |r, f| {
-                        r.prepared(f, &prepare(prepared_for, options, f)).unwrap()
-                    });
-                    assert_eq!(
-                        prepared, direct,
-                        "{format:?} prepared for {prepared_for:?}, quiet {quiet}"
-                    );
+                    for prepared_quiet in [false, true] {
+                        let with = RenderOptions {
+                            quiet: prepared_quiet,
+                        };
+                        let prepared = written(format, options, |r, f| {
+                            r.prepared(f, &prepare(prepared_for, with, f)).unwrap()
+                        });
+                        assert_eq!(
+                            prepared, direct,
+                            "{format:?} prepared for {prepared_for:?}, quiet {quiet} ({prepared_quiet})"
+                        );
+                    }
                 }
             }
         }

@@ -27,14 +27,13 @@ impl<'w> Tee<'w> {
     }
 
     /// The format to [`prepare`](super::prepare) findings for: human when one output is
-    /// human (the costliest to render), else the first output's.
+    /// human (the costliest to render), else JSON or GitHub when one output is (formats
+    /// written a finding at a time), else any (nothing is prepared).
     pub fn prepares(&self) -> Format {
-        if self.has(Format::Human) {
-            return Format::Human;
-        }
-        self.reporters
-            .first()
-            .map_or(Format::Human, |(format, _)| *format)
+        [Format::Human, Format::Json, Format::Github]
+            .into_iter()
+            .find(|format| self.has(*format))
+            .unwrap_or(Format::Human)
     }
 
     /// Whether one of the outputs has `format`.

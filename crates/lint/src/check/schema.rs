@@ -304,7 +304,6 @@ fn constant_at(pointer: &str) -> Option<&'static str> {
     }
 }
 
-/// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
 /// Jaro-Winkler similarity of two names: over bytes when both are ASCII (the same value,
 /// counted without decoding characters again for every comparison), else over characters.
 fn similarity(a: &str, b: &str) -> f64 {
@@ -327,6 +326,7 @@ impl<'s> IntoIterator for &Bytes<'s> {
     }
 }
 
+/// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
 fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     let properties = subschema_at(object_pointer)?
         .get("properties")?

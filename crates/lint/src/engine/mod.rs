@@ -131,6 +131,11 @@ impl<T> Linted<T> {
         }
     }
 
+    /// How many findings it holds.
+    pub(super) fn findings(&self) -> usize {
+        self.findings.len()
+    }
+
     /// Counts the record and emits the findings, then the omitted count.
     pub(super) fn emit(
         self,

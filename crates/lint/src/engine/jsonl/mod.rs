@@ -34,8 +34,16 @@ const CHUNK_LINES: usize = 1024;
 /// At most this many chunks are read and not yet written.
 const IN_FLIGHT: usize = 3;
 
-/// A chunk's findings, by record, or the panic that linting it raised.
-type Outcome<T> = std::thread::Result<Vec<Linted<T>>>;
+/// At most this many findings of a chunk are held before they are written: a chunk is
+/// linted a part at a time, each part at most as many records as can hold the findings left
+/// (at most [`MAX_SHOWN`](super::MAX_SHOWN) each); past the budget, the rest of the chunk is
+/// linted once what was found is written. Memory holds at most [`IN_FLIGHT`] budgets of
+/// findings, however many each record has.
+const FINDINGS: usize = if cfg!(test) { 400 } else { 6144 };
+
+/// What linting (a part of) a chunk found: each record's findings, and the first line left
+/// for later (the budget was spent); or the panic that linting it raised.
+type Outcome<T> = std::thread::Result<(Vec<Linted<T>>, Option<usize>)>;
 
 /// Lints a JSON Lines input, emitting each record's findings in order.
 pub(super) fn lint_json_lines<T: Send>(
@@ -49,11 +57,27 @@ pub(super) fn lint_json_lines<T: Send>(
     let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
     // Chunks handed to the pool come back, linted, on this channel, with their sequence
     // number and their buffer (reused for a later chunk).
-    let (done, linted) = mpsc::channel::<(usize, Vec<u8>, Outcome<T>)>();
+    let (done, linted) = mpsc::channel::<Returned<T>>();
     rayon::in_place_scope(|scope| {
         let mut buffers: Vec<Vec<u8>> = Vec::new();
-        // The outcome of each chunk in flight, oldest first (`None`: not linted yet).
-        let mut pending: VecDeque<Option<Outcome<T>>> = VecDeque::new();
+        // Each chunk in flight, oldest first (`None`: not linted yet).
+        let mut pending: VecDeque<Option<Returned<T>>> = VecDeque::new();
+        // Lints the chunk at `sequence` from its line `from` on.
+        let spawn = |sequence: usize, buffer: Vec<u8>, first_line: usize, from: usize| {
+            let done = done.clone();
+            scope.spawn(move |_| {
+                let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+                    lint_chunk(name, &buffer, first_line, from, options, prepare)
+                }));
+                // The receiver lives until every chunk in flight is back.
+                let _ = done.send(Returned {
+                    sequence,
+                    buffer,
+                    first_line,
+                    outcome,
+                });
+            });
+        };
         let mut oldest = 0;
         let mut first_line = 1;
         let mut ended = false;
@@ -80,29 +104,30 @@ pub(super) fn lint_json_lines<T: Send>(
                     buffers.push(buffer);
                     break;
                 }
-                let sequence = oldest + pending.len();
+                spawn(oldest + pending.len(), buffer, first_line, 0);
                 pending.push_back(None);
-                let done = done.clone();
-                scope.spawn(move |_| {
-                    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                        lint_chunk(name, &buffer, first_line, options, prepare)
-                    }));
-                    // The receiver lives until every chunk in flight is back.
-                    let _ = done.send((sequence, buffer, outcome));
-                });
                 first_line += lines;
             }
-            // Write the oldest chunk's findings once it is linted.
+            // Write the oldest chunk's findings once it is linted; a chunk left unfinished
+            // (its findings past the budget) goes on from where it stopped, and stays the
+            // oldest.
             while let Some(front) = pending.front_mut()
-                && let Some(outcome) = front.take()
+                && let Some(chunk) = front.take()
             {
-                pending.pop_front();
-                oldest += 1;
-                let results = outcome.unwrap_or_else(|panic| panic::resume_unwind(panic));
+                let (results, rest) = chunk
+                    .outcome
+                    .unwrap_or_else(|panic| panic::resume_unwind(panic));
                 for record in results {
                     // The chunks still in flight are waited for at the end of the scope.
                     record.emit(summary, emit).map_err(LinesError::Emit)?;
                 }
+                if let Some(from) = rest {
+                    spawn(oldest, chunk.buffer, chunk.first_line, from);
+                    break;
+                }
+                pending.pop_front();
+                oldest += 1;
+                buffers.push(chunk.buffer);
             }
             if pending.is_empty() && ended {
                 return match read_error {
@@ -113,13 +138,21 @@ pub(super) fn lint_json_lines<T: Send>(
             if pending.len() == IN_FLIGHT || ended {
                 // Every job sends its chunk back (a panic is caught and sent), and this
                 // function holds a sender: the wait ends with the next chunk.
-                if let Some((sequence, buffer, outcome)) = next_linted(&linted) {
-                    pending[sequence - oldest] = Some(outcome);
-                    buffers.push(buffer);
+                if let Some(chunk) = next_linted(&linted) {
+                    let slot = chunk.sequence - oldest;
+                    pending[slot] = Some(chunk);
                 }
             }
         }
     })
+}
+
+/// A chunk back from the pool: its place in the input, its bytes, and what linting found.
+struct Returned<T> {
+    sequence: usize,
+    buffer: Vec<u8>,
+    first_line: usize,
+    outcome: Outcome<T>,
 }
 
 /// Waits for the next linted chunk. On a thread of the pool (a caller running the linter
@@ -147,9 +180,10 @@ fn lint_chunk<T: Send>(
     name: &str,
     buffer: &[u8],
     first_line: usize,
+    from: usize,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
-) -> Vec<Linted<T>> {
+) -> (Vec<Linted<T>>, Option<usize>) {
     let mut lines = Vec::new();
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', buffer).chain(std::iter::once(buffer.len())) {
@@ -165,25 +199,54 @@ fn lint_chunk<T: Send>(
     if buffer.last() == Some(&b'\n') {
         lines.pop();
     }
-    lines
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, range)| {
-            let number = first_line + i;
-            let line = &buffer[range];
-            let (is_record, document) = if line.len() > options.max_line_length {
-                (true, whole(too_long(name, number, options.max_line_length)))
-            } else if line.iter().all(u8::is_ascii_whitespace) {
-                (false, Document::default())
-            } else {
-                (
-                    true,
-                    lint_document(name, Some(number), line, number, options),
+    let mut results: Vec<Linted<T>> = Vec::new();
+    let mut findings = 0;
+    let mut at = from;
+    while at < lines.len() {
+        // As many records as the findings left can hold, whatever each has.
+        let part = ((FINDINGS - findings) / super::MAX_SHOWN).min(lines.len() - at);
+        if part == 0 {
+            return (results, Some(at));
+        }
+        let linted: Vec<Linted<T>> = lines[at..at + part]
+            .par_iter()
+            .enumerate()
+            .map(|(i, range)| {
+                lint_line(
+                    name,
+                    &buffer[range.clone()],
+                    first_line + at + i,
+                    options,
+                    prepare,
                 )
-            };
-            Linted::new(is_record, document, prepare)
-        })
-        .collect()
+            })
+            .collect();
+        findings += linted.iter().map(Linted::findings).sum::<usize>();
+        results.extend(linted);
+        at += part;
+    }
+    (results, None)
+}
+
+/// Lints the line numbered `number`.
+fn lint_line<T: Send>(
+    name: &str,
+    line: &[u8],
+    number: usize,
+    options: Options,
+    prepare: &(dyn Fn(&Finding) -> T + Sync),
+) -> Linted<T> {
+    let (is_record, document) = if line.len() > options.max_line_length {
+        (true, whole(too_long(name, number, options.max_line_length)))
+    } else if line.iter().all(u8::is_ascii_whitespace) {
+        (false, Document::default())
+    } else {
+        (
+            true,
+            lint_document(name, Some(number), line, number, options),
+        )
+    };
+    Linted::new(is_record, document, prepare)
 }
 
 /// What [`fill_chunk`] read.
@@ -263,150 +326,4 @@ fn fill_chunk(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
-        let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
-        let reader: Box<dyn Read> = Box::new(io::Cursor::new(input.into_bytes()));
-        let mut reader = BufReader::with_capacity(CHUNK, reader);
-        let mut buffer = Vec::new();
-        let mut sizes = Vec::new();
-        loop {
-            let filled = fill_chunk(&mut reader, &mut buffer, 100).unwrap();
-            let newlines = memchr::memchr_iter(b'\n', &buffer).count();
-            assert_eq!(filled.newlines, newlines);
-            sizes.push(newlines);
-            if filled.eof {
-                break;
-            }
-        }
-        assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
-    }
-
-    const VALID: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "to": "919876543210", "type": "interactive", "interactive": {"type": "product", "action": {"catalog_id": "1", "product_retailer_id": "2"}}}}"#;
-
-    /// Lines of every kind: valid, each error path, blank, CRLF, too long.
-    fn line(i: usize) -> String {
-        match i % 7 {
-            0 => VALID.replacen("9198", "0198", 1),
-            1 => VALID.replacen("\"catalog_id\"", "\"catalogue\": 1, \"catalog_id\"", 1),
-            2 => VALID.replacen("\"product\"", "\"products\"", 1),
-            3 if i.is_multiple_of(3) => "   ".into(),
-            4 if i.is_multiple_of(5) => format!("{VALID}\r"),
-            5 if i.is_multiple_of(11) => format!("{{\"x\": \"{}\"}}", "y".repeat(300)),
-            6 => "{".into(),
-            _ => VALID.into(),
-        }
-    }
-
-    /// Runs the stream over `input`, recording each event, failing `emit` at event `fail_at`.
-    fn stream(
-        input: String,
-        fail_at: Option<usize>,
-    ) -> (Vec<String>, Summary, Result<(), LinesError>) {
-        let options = Options {
-            max_line_length: 200,
-            ..Options::default()
-        };
-        let mut events = Vec::new();
-        let mut summary = Summary::default();
-        let result = lint_json_lines(
-            "in.jsonl",
-            Box::new(io::Cursor::new(input.into_bytes())),
-            options,
-            &|finding| finding.pointer.clone(),
-            &mut summary,
-            &mut |event| {
-                if Some(events.len()) == fail_at {
-                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
-                }
-                events.push(match event {
-                    Event::Finding(finding, pointer) => {
-                        assert_eq!(finding.pointer, pointer, "prepared for this finding");
-                        format!(
-                            "{:?} {:?} {}",
-                            finding.record, finding.region, finding.message
-                        )
-                    }
-                    other => format!("{other:?}"),
-                });
-                Ok(())
-            },
-        );
-        (events, summary, result)
-    }
-
-    #[test]
-    fn records_of_many_chunks_are_linted_and_emitted_in_order_as_each_alone() {
-        let count = CHUNK_LINES * (IN_FLIGHT + 2) + 17;
-        let lines: Vec<String> = (0..count).map(line).collect();
-        let (events, summary, result) = stream(lines.join("\n"), None);
-        assert!(result.is_ok());
-        let options = Options {
-            max_line_length: 200,
-            ..Options::default()
-        };
-        let mut expected = Vec::new();
-        let mut records = 0;
-        for (i, text) in lines.iter().enumerate() {
-            let number = i + 1;
-            let text = text.strip_suffix('\r').unwrap_or(text);
-            if text.trim().is_empty() {
-                continue;
-            }
-            records += 1;
-            let findings = if text.len() > 200 {
-                vec![too_long("in.jsonl", number, 200)]
-            } else {
-                lint_document("in.jsonl", Some(number), text.as_bytes(), number, options).findings
-            };
-            expected.extend(findings.iter().map(|finding| {
-                format!(
-                    "{:?} {:?} {}",
-                    finding.record, finding.region, finding.message
-                )
-            }));
-        }
-        assert!(expected.len() > count / 2, "{}", expected.len());
-        assert_eq!(events, expected);
-        assert_eq!(summary.records, records);
-        assert_eq!(summary.errors, expected.len());
-    }
-
-    /// Run from inside the pool (a caller's own parallel work), on one thread or two, the
-    /// stream ends: the thread that waits for chunks runs them.
-    #[test]
-    fn the_stream_ends_when_run_on_a_thread_of_the_pool() {
-        let count = CHUNK_LINES * (IN_FLIGHT + 2);
-        let input: String = (0..count).map(line).collect::<Vec<_>>().join("\n");
-        let (expected, _, _) = stream(input.clone(), None);
-        for threads in [1, 2] {
-            let (done, ended) = std::sync::mpsc::channel();
-            let input = input.clone();
-            std::thread::spawn(move || {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                let _ = done.send(pool.install(|| stream(input, None).0));
-            });
-            let events = ended
-                .recv_timeout(std::time::Duration::from_secs(120))
-                .unwrap_or_else(|_| panic!("the stream did not end on {threads} thread(s)"));
-            assert_eq!(events, expected);
-        }
-    }
-
-    #[test]
-    fn a_failing_emit_stops_the_stream_at_once() {
-        let count = CHUNK_LINES * (IN_FLIGHT + 2);
-        let lines: Vec<String> = (0..count).map(line).collect();
-        for fail_at in [0, 1, CHUNK_LINES / 2, CHUNK_LINES * 2] {
-            let (events, _, result) = stream(lines.join("\n"), Some(fail_at));
-            assert!(matches!(result, Err(LinesError::Emit(_))), "{fail_at}");
-            assert_eq!(events.len(), fail_at);
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,175 @@
+//! The JSON Lines stream: chunks, order, budgets, failures.
+
+use super::super::MAX_SHOWN;
+use super::*;
+
+#[test]
+fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
+    let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
+    let reader: Box<dyn Read> = Box::new(io::Cursor::new(input.into_bytes()));
+    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    let mut buffer = Vec::new();
+    let mut sizes = Vec::new();
+    loop {
+        let filled = fill_chunk(&mut reader, &mut buffer, 100).unwrap();
+        let newlines = memchr::memchr_iter(b'\n', &buffer).count();
+        assert_eq!(filled.newlines, newlines);
+        sizes.push(newlines);
+        if filled.eof {
+            break;
+        }
+    }
+    assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
+}
+
+const VALID: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "to": "919876543210", "type": "interactive", "interactive": {"type": "product", "action": {"catalog_id": "1", "product_retailer_id": "2"}}}}"#;
+
+/// Lines of every kind: valid, each error path, blank, CRLF, too long.
+fn line(i: usize) -> String {
+    match i % 7 {
+        0 => VALID.replacen("9198", "0198", 1),
+        1 => VALID.replacen("\"catalog_id\"", "\"catalogue\": 1, \"catalog_id\"", 1),
+        2 => VALID.replacen("\"product\"", "\"products\"", 1),
+        3 if i.is_multiple_of(3) => "   ".into(),
+        4 if i.is_multiple_of(5) => format!("{VALID}\r"),
+        5 if i.is_multiple_of(11) => format!("{{\"x\": \"{}\"}}", "y".repeat(300)),
+        6 => "{".into(),
+        _ => VALID.into(),
+    }
+}
+
+/// Runs the stream over `input`, recording each event, failing `emit` at event `fail_at`.
+fn stream(input: String, fail_at: Option<usize>) -> (Vec<String>, Summary, Result<(), LinesError>) {
+    let options = Options {
+        max_line_length: 200,
+        ..Options::default()
+    };
+    let mut events = Vec::new();
+    let mut summary = Summary::default();
+    let result = lint_json_lines(
+        "in.jsonl",
+        Box::new(io::Cursor::new(input.into_bytes())),
+        options,
+        &|finding| finding.pointer.clone(),
+        &mut summary,
+        &mut |event| {
+            if Some(events.len()) == fail_at {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+            }
+            events.push(match event {
+                Event::Finding(finding, pointer) => {
+                    assert_eq!(finding.pointer, pointer, "prepared for this finding");
+                    format!(
+                        "{:?} {:?} {}",
+                        finding.record, finding.region, finding.message
+                    )
+                }
+                other => format!("{other:?}"),
+            });
+            Ok(())
+        },
+    );
+    (events, summary, result)
+}
+
+#[test]
+fn records_of_many_chunks_are_linted_and_emitted_in_order_as_each_alone() {
+    let count = CHUNK_LINES * (IN_FLIGHT + 2) + 17;
+    let lines: Vec<String> = (0..count).map(line).collect();
+    let (events, summary, result) = stream(lines.join("\n"), None);
+    assert!(result.is_ok());
+    let options = Options {
+        max_line_length: 200,
+        ..Options::default()
+    };
+    let mut expected = Vec::new();
+    let mut records = 0;
+    for (i, text) in lines.iter().enumerate() {
+        let number = i + 1;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.trim().is_empty() {
+            continue;
+        }
+        records += 1;
+        let findings = if text.len() > 200 {
+            vec![too_long("in.jsonl", number, 200)]
+        } else {
+            lint_document("in.jsonl", Some(number), text.as_bytes(), number, options).findings
+        };
+        expected.extend(findings.iter().map(|finding| {
+            format!(
+                "{:?} {:?} {}",
+                finding.record, finding.region, finding.message
+            )
+        }));
+    }
+    assert!(expected.len() > count / 2, "{}", expected.len());
+    assert_eq!(events, expected);
+    assert_eq!(summary.records, records);
+    assert_eq!(summary.errors, expected.len());
+}
+
+/// A chunk whose records have many findings each is linted a part at a time: no part
+/// holds more than the budget, and the parts are the chunk.
+#[test]
+fn a_chunk_holds_at_most_its_budget_of_findings() {
+    let members: Vec<String> = (0..150).map(|i| format!("\"m{i}\": {i}")).collect();
+    let record = format!("{{{}}}", members.join(", "));
+    let count = 3 * FINDINGS / MAX_SHOWN + 7;
+    let buffer = format!("{record}\n").repeat(count).into_bytes();
+    let options = Options::default();
+    let prepare = |_: &Finding| ();
+    let (mut from, mut parts, mut records) = (0, 0, 0);
+    loop {
+        let (results, rest) = lint_chunk("in.jsonl", &buffer, 1, from, options, &prepare);
+        let findings: usize = results.iter().map(Linted::findings).sum();
+        assert!(findings <= FINDINGS, "{findings}");
+        assert!(results.iter().all(|r| r.findings() == MAX_SHOWN));
+        records += results.len();
+        parts += 1;
+        match rest {
+            Some(rest) => {
+                assert_eq!(rest, records);
+                from = rest;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(records, count);
+    assert!(parts >= 4, "{parts}");
+}
+
+/// Run from inside the pool (a caller's own parallel work), on one thread or two, the
+/// stream ends: the thread that waits for chunks runs them.
+#[test]
+fn the_stream_ends_when_run_on_a_thread_of_the_pool() {
+    let count = CHUNK_LINES * (IN_FLIGHT + 2);
+    let input: String = (0..count).map(line).collect::<Vec<_>>().join("\n");
+    let (expected, _, _) = stream(input.clone(), None);
+    for threads in [1, 2] {
+        let (done, ended) = std::sync::mpsc::channel();
+        let input = input.clone();
+        std::thread::spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let _ = done.send(pool.install(|| stream(input, None).0));
+        });
+        let events = ended
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("the stream did not end on {threads} thread(s)"));
+        assert_eq!(events, expected);
+    }
+}
+
+#[test]
+fn a_failing_emit_stops_the_stream_at_once() {
+    let count = CHUNK_LINES * (IN_FLIGHT + 2);
+    let lines: Vec<String> = (0..count).map(line).collect();
+    for fail_at in [0, 1, CHUNK_LINES / 2, CHUNK_LINES * 2] {
+        let (events, _, result) = stream(lines.join("\n"), Some(fail_at));
+        assert!(matches!(result, Err(LinesError::Emit(_))), "{fail_at}");
+        assert_eq!(events.len(), fail_at);
+    }
+}

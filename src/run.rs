@@ -131,7 +131,7 @@ fn inputs<'a>(
     let inputs = kaleyra_wa_linter::discover(paths, args.stdin_filename.as_deref());
     // The baselines and the reports are not payloads: they are left out wherever they are
     // (a report is created before the walk reaches it).
-    let baselines: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
+    let not_payloads: Vec<PathBuf> = [&args.baseline, &args.write_baseline]
         .into_iter()
         .flatten()
         .chain(args.output.iter().map(|(_, path)| path))
@@ -140,8 +140,8 @@ fn inputs<'a>(
     inputs.filter(move |input| match input {
         Input::File { path, .. } => {
             !config.is_some_and(|config| config.excludes(path))
-                && (baselines.is_empty()
-                    || !std::path::absolute(path).is_ok_and(|path| baselines.contains(&path)))
+                && (not_payloads.is_empty()
+                    || !std::path::absolute(path).is_ok_and(|path| not_payloads.contains(&path)))
         }
         Input::Stdin { .. } | Input::Unreadable { .. } => true,
     })

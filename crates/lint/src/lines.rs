@@ -9,9 +9,9 @@ use std::ops::Range;
 /// Columns count code points from the line start. So that a position costs the same on a
 /// 10 MB line as on a short one (many findings on one line must not cost the square of its
 /// length), the index also keeps the number of code points before every 256-byte
-/// block: a position counts at most one block's bytes. A document with one or two findings
-/// does not pay for the index: its first [`DIRECT`] positions are counted from the start of
-/// the text, at a cost linear in the text.
+/// block: a position counts at most one block's bytes. A document with a finding or two does
+/// not pay for the index: its first [`DIRECT`] queries (a finding's places and excerpt take
+/// up to 7) are counted from the text, each at a cost linear in the text.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {
     text: &'a [u8],

@@ -1,10 +1,11 @@
 //! Documents whose structural problems are only members the request does not define (a
 //! misspelt key, a member of another API): every finding, without the slow path.
 //!
-//! The typed parse stops at the first unknown member. The request schema names the members
-//! each object may hold ([`subschema_at`]); every other member of a closed object is reported
-//! as unknown and replaced by spaces in a copy of the text, with its comma, so that every
-//! byte stays where it was. If the copy is a request, the core's report on it is every other
+//! The typed parse stops at the first unknown member. When it is the only one, it is the one
+//! removed. Else the request schema names the members each object may hold
+//! ([`subschema_at`]), and every other member of a closed object is. A removed member is
+//! reported as unknown and replaced by spaces in a copy of the text, with its comma, so that
+//! every byte stays where it was. If the copy is a request, the core's report on it is every other
 //! finding there is, placed in the original text as on the typed path. Anything else
 //! (`None`) goes to the slow path, which finds the same (a test compares the two).
 

@@ -28,8 +28,8 @@ pub(super) enum LinesError {
 const READ_BUFFER: usize = 256 << 10;
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
-/// At most this many lines are in one chunk: with [`MAX_SHOWN`](super::MAX_SHOWN) findings
-/// per record, the findings in memory stay bounded however small the records.
+/// At most this many lines are in one chunk: the lines' places and results held per chunk
+/// stay bounded however small the records (their findings are bounded by [`FINDINGS`]).
 const CHUNK_LINES: usize = 1024;
 /// At most this many chunks are read and not yet written.
 const IN_FLIGHT: usize = 3;
@@ -204,7 +204,7 @@ fn lint_chunk<T: Send>(
     let mut at = from;
     while at < lines.len() {
         // As many records as the findings left can hold, whatever each has.
-        let part = ((FINDINGS - findings) / super::MAX_SHOWN).min(lines.len() - at);
+        let part = (FINDINGS.saturating_sub(findings) / super::MAX_SHOWN).min(lines.len() - at);
         if part == 0 {
             return (results, Some(at));
         }

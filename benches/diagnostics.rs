@@ -38,6 +38,10 @@ fn invalid_records() -> Vec<(&'static str, String)> {
             "record-syntax",
             RECORD.replacen("\"footer\":", "\"footer\"", 1),
         ),
+        (
+            "record-constant",
+            RECORD.replacen("\"product\"", "\"products\"", 1),
+        ),
     ]
 }
 
@@ -66,6 +70,11 @@ fn invalid() -> Vec<(&'static str, String)> {
                 "x".repeat(70),
                 &VALID[footer_text..]
             ),
+        ),
+        // A wrong constant (`interactive.type`).
+        (
+            "constant",
+            VALID.replacen("\"type\": \"product\"", "\"type\": \"products\"", 1),
         ),
         // A syntax error (a missing comma).
         (

@@ -3,8 +3,9 @@
 //! Valid input takes the fast path: one typed `serde_json` pass and the core validator, no
 //! spans. A document the core parsed but whose report has problems takes the typed path: the
 //! core's report, each violation placed by [`locate::find`] (a few) or through [`Spans`]. A
-//! document whose only structural problem is members the request does not define takes the
-//! same path once they are set aside ([`unknown`]). Anything else takes the slow path, which
+//! document whose only structural problems are members the request does not define, or wrong
+//! constants, takes the same path once they are set aside ([`unknown`]) or patched
+//! ([`constant`]). Anything else takes the slow path, which
 //! finds every problem at once and where it is:
 //!
 //! 1. `serde_json` into a `Value` ([`syntax`]): a syntax error stops here (there is no tree
@@ -17,6 +18,7 @@
 //! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
 //!    core's own error is reported, so the linter never passes what the core rejects.
 
+mod constant;
 mod schema;
 mod syntax;
 mod unknown;
@@ -92,10 +94,15 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                 return typed_path(text, &report);
             }
             Err(error) if error.classify() == Category::Data => {
+                // A member the request does not define, or a wrong constant: the typed parse
+                // of a patched copy finds the rest, without the slow path.
                 let error = JsonError::new(bytes, &error);
-                if unknown::may_apply(&error)
-                    && let Some(findings) = unknown::check(text, &error)
-                {
+                let found = match error.rule() {
+                    Rule::Unknown if unknown::may_apply(&error) => unknown::check(text, &error),
+                    Rule::Constant => constant::check(text, &error),
+                    _ => None,
+                };
+                if let Some(findings) = found {
                     return findings;
                 }
             }
@@ -111,6 +118,23 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
 #[cold]
 fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
     let mut out = placed_all(text, report.violations());
+    out.sort_by_key(|f| (f.span.start, f.rule));
+    // Two identical findings (two equal recipients placed on a literal with escapes) are one,
+    // as on the slow path.
+    out.dedup();
+    out
+}
+
+/// The findings of `text`, of which `request` is a patched copy with every byte in its place
+/// (the `patched` findings are about what the patches replaced): those and the core's report on
+/// the copy, placed in `text`.
+fn with_report(
+    text: &str,
+    request: &SendRequest,
+    patched: impl IntoIterator<Item = DocFinding>,
+) -> Vec<DocFinding> {
+    let mut out = placed_all(text, request.validate().violations());
+    out.extend(patched);
     out.sort_by_key(|f| (f.span.start, f.rule));
     // Two identical findings (two equal recipients placed on a literal with escapes) are one,
     // as on the slow path.

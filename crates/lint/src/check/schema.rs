@@ -179,12 +179,7 @@ fn wrong_type(at: &At<'_>, kind: &TypeKind) -> DocFinding {
 /// A value other than the allowed ones: a wrong constant, or not a string.
 fn not_allowed(at: &At<'_>) -> DocFinding {
     let finding = match (at.instance.as_str(), constant_at(&at.pointer)) {
-        (Some(found), Some(expected)) => DocFinding::new(
-            Rule::Constant,
-            at.pointer.clone(),
-            format!("expected `{expected}`, found `{found}`"),
-        )
-        .help(format!("the only allowed value is `{expected}`")),
+        (Some(found), Some(expected)) => wrong_constant(at.pointer.clone(), expected, found),
         (Some(_), None) => DocFinding::new(
             Rule::Type,
             at.pointer.clone(),
@@ -292,8 +287,19 @@ pub(super) fn resolve(subschema: &'static Value) -> Option<&'static Value> {
     }
 }
 
+/// The finding for the text `found` at `pointer`, a constant member whose one allowed value
+/// is `expected`.
+pub(super) fn wrong_constant(pointer: String, expected: &str, found: &str) -> DocFinding {
+    DocFinding::new(
+        Rule::Constant,
+        pointer,
+        format!("expected `{expected}`, found `{found}`"),
+    )
+    .help(format!("the only allowed value is `{expected}`"))
+}
+
 /// The one allowed value of a constant member (`oneOf: [{const}]` or `const`).
-fn constant_at(pointer: &str) -> Option<&'static str> {
+pub(super) fn constant_at(pointer: &str) -> Option<&'static str> {
     let schema = subschema_at(pointer)?;
     if let Some(value) = schema.get("const") {
         return value.as_str();

@@ -94,6 +94,24 @@ pub fn nesting(value: &[u8]) -> usize {
     deepest
 }
 
+/// The opening quote of the string literal whose closing quote is at `close`: inside a
+/// literal every quote is escaped, so it is the first quote before `close` that follows an
+/// even number of backslashes.
+pub fn string_start(bytes: &[u8], close: usize) -> Option<usize> {
+    let mut open = close;
+    loop {
+        open = memchr::memrchr(b'"', bytes.get(..open)?)?;
+        let backslashes = bytes[..open]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if backslashes % 2 == 0 {
+            return Some(open);
+        }
+    }
+}
+
 /// One past the end of the value starting at `at`.
 pub fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
     match bytes.get(at)? {

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub use find::{find, nesting, value_end};
+pub use find::{find, nesting, string_start, value_end};
 
 /// No node (the root's parent).
 const NONE: usize = usize::MAX;

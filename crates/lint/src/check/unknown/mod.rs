@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::schema::{resolve, subschema_at, unknown_member};
 use super::syntax::member_at;
-use super::{DocFinding, placed_all};
+use super::{DocFinding, with_report};
 use crate::locate::{self, Spans};
 
 /// Whether a document whose typed parse stopped with `error` may be one for [`check`]: it
@@ -59,20 +59,7 @@ fn at_error<'t>(text: &'t str, error: &kaleyra_wa::JsonError) -> Option<Unknown<
     if bytes.get(close) != Some(&b'"') {
         return None;
     }
-    // Inside a string every quote is escaped: the opening quote is the first one before
-    // that follows an even number of backslashes.
-    let mut open = close;
-    let open = loop {
-        open = memchr::memrchr(b'"', &bytes[..open])?;
-        let backslashes = bytes[..open]
-            .iter()
-            .rev()
-            .take_while(|b| **b == b'\\')
-            .count();
-        if backslashes % 2 == 0 {
-            break open;
-        }
-    };
+    let open = locate::string_start(bytes, close)?;
     let key = open..close + 1;
     let colon = locate::whitespace(bytes, key.end);
     if bytes.get(colon) != Some(&b':') {
@@ -129,19 +116,10 @@ fn without(text: &str, unknown: &[Unknown<'_>]) -> Option<SendRequest> {
 /// The findings of `text`: the `unknown` members and what the core finds in the `request`
 /// left without them.
 fn findings(text: &str, request: &SendRequest, unknown: &[Unknown<'_>]) -> Vec<DocFinding> {
-    let mut out = placed_all(text, request.validate().violations());
-    for member in unknown {
-        out.push(unknown_member(
-            &member.object,
-            &member.name,
-            member.key.clone(),
-        ));
-    }
-    out.sort_by_key(|f| (f.span.start, f.rule));
-    // Two identical findings (two equal recipients placed on a literal with escapes) are one,
-    // as on the slow path.
-    out.dedup();
-    out
+    let unknown = unknown
+        .iter()
+        .map(|member| unknown_member(&member.object, &member.name, member.key.clone()));
+    with_report(text, request, unknown)
 }
 
 /// A member the schema does not allow where it is.

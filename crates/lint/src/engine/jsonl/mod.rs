@@ -8,7 +8,7 @@
 //! `IN_FLIGHT` chunks and their findings, whatever the input.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 
@@ -25,7 +25,7 @@ pub(super) enum LinesError {
 }
 
 /// Size of the reads of a JSON Lines input.
-const READ_BUFFER: usize = 256 << 10;
+const READ: usize = 64 << 10;
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
 /// At most this many lines are in one chunk: the lines' places and results held per chunk
@@ -54,7 +54,7 @@ pub(super) fn lint_json_lines<T: Send>(
     summary: &mut Summary,
     emit: &mut dyn FnMut(Event<'_, T>) -> io::Result<()>,
 ) -> Result<(), LinesError> {
-    let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
+    let mut chunks = Chunks::new(reader);
     // Chunks handed to the pool come back, linted, on this channel, with their sequence
     // number and their buffer (reused for a later chunk).
     let (done, linted) = mpsc::channel::<Returned<T>>();
@@ -86,10 +86,8 @@ pub(super) fn lint_json_lines<T: Send>(
             while !ended && pending.len() < IN_FLIGHT {
                 // Buffers start small and grow to what the chunks need: a chunk of 1,024
                 // short records is far smaller than `CHUNK`.
-                let mut buffer = buffers
-                    .pop()
-                    .unwrap_or_else(|| Vec::with_capacity(READ_BUFFER));
-                let lines = match fill_chunk(&mut reader, &mut buffer, options.max_line_length) {
+                let mut buffer = buffers.pop().unwrap_or_default();
+                let lines = match chunks.fill(&mut buffer, options.max_line_length) {
                     Ok(Filled { newlines, eof }) => {
                         ended = eof;
                         newlines
@@ -249,7 +247,7 @@ fn lint_line<T: Send>(
     Linted::new(is_record, document, prepare)
 }
 
-/// What [`fill_chunk`] read.
+/// What [`Chunks::fill`] read.
 struct Filled {
     /// Line feeds in the chunk: the number of its lines, but for a last one without.
     newlines: usize,
@@ -257,71 +255,120 @@ struct Filled {
     eof: bool,
 }
 
-/// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then up
-/// to the next newline, of which a line past `max_line` keeps only enough to be seen as too
-/// long.
-fn fill_chunk(
-    reader: &mut BufReader<Box<dyn Read>>,
-    buffer: &mut Vec<u8>,
-    max_line: usize,
-) -> io::Result<Filled> {
-    buffer.clear();
-    // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
-    // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
-    // (lines are measured without the `\r`).
-    let mut keep_until = None;
-    let mut lines = 0;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        if available.is_empty() {
+/// A JSON Lines input read in chunks of whole lines, straight into each chunk's buffer
+/// (no intermediate buffer, no second copy). A read may go past a chunk's end: what it
+/// read beyond is carried to the next chunk.
+struct Chunks {
+    reader: Box<dyn Read>,
+    /// Bytes read past the last chunk's end, from `carried_at` on.
+    carried: Vec<u8>,
+    carried_at: usize,
+}
+
+impl Chunks {
+    fn new(reader: Box<dyn Read>) -> Self {
+        Chunks {
+            reader,
+            carried: Vec::new(),
+            carried_at: 0,
+        }
+    }
+
+    /// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then
+    /// up to the next newline, of which a line past `max_line` keeps only enough to be seen
+    /// as too long.
+    fn fill(&mut self, buffer: &mut Vec<u8>, max_line: usize) -> io::Result<Filled> {
+        buffer.clear();
+        let mut lines = 0;
+        // What the last read carried over first.
+        let carried = &self.carried[self.carried_at..];
+        if let Some(end) = memchr::memchr_iter(b'\n', carried).nth(CHUNK_LINES - 1) {
+            buffer.extend_from_slice(&carried[..=end]);
+            self.carried_at += end + 1;
             return Ok(Filled {
-                newlines: lines,
-                eof: true,
+                newlines: CHUNK_LINES,
+                eof: false,
             });
         }
-        if buffer.len() < CHUNK {
-            let take = available.len().min(CHUNK - buffer.len());
-            let newlines = memchr::memchr_iter(b'\n', &available[..take]).count();
-            if lines + newlines >= CHUNK_LINES {
-                // The chunk is full of lines: end it after the last one that fits.
-                let last = memchr::memchr_iter(b'\n', &available[..take])
-                    .nth(CHUNK_LINES - lines - 1)
-                    .map_or(take, |at| at + 1);
-                buffer.extend_from_slice(&available[..last]);
-                reader.consume(last);
+        lines += memchr::memchr_iter(b'\n', carried).count();
+        buffer.extend_from_slice(carried);
+        self.carried.clear();
+        self.carried_at = 0;
+        while buffer.len() < CHUNK {
+            // Reads sized to end near the chunk's last line, as far as the lines so far
+            // tell: little is read past it and carried.
+            let mut want = READ.min(CHUNK - buffer.len());
+            if lines > 0 {
+                let expected = (CHUNK_LINES - lines) * (buffer.len() / lines);
+                want = want.min(expected + READ / 16);
+            }
+            let start = buffer.len();
+            if self.read(buffer, want)? == 0 {
                 return Ok(Filled {
-                    newlines: CHUNK_LINES,
-                    eof: false,
+                    newlines: lines,
+                    eof: true,
                 });
             }
-            lines += newlines;
-            buffer.extend_from_slice(&available[..take]);
-            reader.consume(take);
-            continue;
+            for end in memchr::memchr_iter(b'\n', &buffer[start..]) {
+                lines += 1;
+                if lines == CHUNK_LINES {
+                    self.carry(buffer, start + end + 1);
+                    return Ok(Filled {
+                        newlines: lines,
+                        eof: false,
+                    });
+                }
+            }
         }
-        let keep_until = *keep_until.get_or_insert_with(|| {
-            let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
-            line_start.saturating_add(max_line).saturating_add(2)
-        });
-        let newline = memchr::memchr(b'\n', available);
-        let line_part = newline.unwrap_or(available.len());
-        let room = keep_until.saturating_sub(buffer.len());
-        buffer.extend_from_slice(&available[..line_part.min(room)]);
-        match newline {
-            Some(at) => {
-                buffer.push(b'\n');
-                reader.consume(at + 1);
+        // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
+        // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
+        // (lines are measured without the `\r`).
+        let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
+        let keep_until = line_start.saturating_add(max_line).saturating_add(2);
+        loop {
+            let start = buffer.len();
+            if self.read(buffer, READ)? == 0 {
+                buffer.truncate(buffer.len().min(keep_until));
                 return Ok(Filled {
-                    newlines: lines + 1,
-                    eof: false,
+                    newlines: lines,
+                    eof: true,
                 });
             }
-            None => reader.consume(line_part),
+            match memchr::memchr(b'\n', &buffer[start..]) {
+                Some(at) => {
+                    let newline = start + at;
+                    self.carried.extend_from_slice(&buffer[newline + 1..]);
+                    buffer.truncate(newline.min(keep_until));
+                    buffer.push(b'\n');
+                    return Ok(Filled {
+                        newlines: lines + 1,
+                        eof: false,
+                    });
+                }
+                None => buffer.truncate(buffer.len().min(keep_until)),
+            }
         }
+    }
+
+    /// Reads at most `want` bytes (one `read`, but for interruptions) at the end of
+    /// `buffer`; returns how many, 0 at the end of the input.
+    fn read(&mut self, buffer: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+        let start = buffer.len();
+        buffer.resize(start + want, 0);
+        let read = loop {
+            match self.reader.read(&mut buffer[start..]) {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                read => break read,
+            }
+        };
+        buffer.truncate(start + *read.as_ref().unwrap_or(&0));
+        read
+    }
+
+    /// Ends the chunk in `buffer` at `end`, carrying what follows to the next one.
+    fn carry(&mut self, buffer: &mut Vec<u8>, end: usize) {
+        self.carried.extend_from_slice(&buffer[end..]);
+        buffer.truncate(end);
     }
 }
 

@@ -6,12 +6,11 @@ use super::*;
 #[test]
 fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
     let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
-    let reader: Box<dyn Read> = Box::new(io::Cursor::new(input.into_bytes()));
-    let mut reader = BufReader::with_capacity(CHUNK, reader);
+    let mut chunks = Chunks::new(Box::new(io::Cursor::new(input.into_bytes())));
     let mut buffer = Vec::new();
     let mut sizes = Vec::new();
     loop {
-        let filled = fill_chunk(&mut reader, &mut buffer, 100).unwrap();
+        let filled = chunks.fill(&mut buffer, 100).unwrap();
         let newlines = memchr::memchr_iter(b'\n', &buffer).count();
         assert_eq!(filled.newlines, newlines);
         sizes.push(newlines);
@@ -20,6 +19,88 @@ fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
         }
     }
     assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
+}
+
+/// A reader that returns at most a few bytes per `read`, as a pipe may, and is
+/// interrupted now and then.
+struct Trickle {
+    bytes: Vec<u8>,
+    at: usize,
+    reads: usize,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.reads += 1;
+        if self.reads.is_multiple_of(7) {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let n = buf
+            .len()
+            .min(self.bytes.len() - self.at)
+            .min(1 + self.reads * 7919 % 70_000);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Whatever the lines' lengths (tiny, ordinary, past `CHUNK`, past the line limit) and
+/// however the reads split them, the chunks are the input's lines in order, whole, each
+/// in one chunk, but for lines past the limit, which keep enough to be seen as too long.
+#[test]
+fn chunks_are_the_input_s_lines_however_the_reads_split_them() {
+    let max_line = 3 * CHUNK / 2;
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for i in 0..5000 {
+        let len = match i % 500 {
+            0 => CHUNK + 17,
+            250 => max_line + 5,
+            _ => i * 31 % 700,
+        };
+        let mut line = vec![b'a' + (i % 26) as u8; len];
+        if i % 3 == 0 {
+            line.push(b'\r');
+        }
+        lines.push(line);
+    }
+    let mut input: Vec<u8> = lines.join(&b'\n');
+    input.push(b'\n');
+    for trickle in [false, true] {
+        let reader: Box<dyn Read> = if trickle {
+            Box::new(Trickle {
+                bytes: input.clone(),
+                at: 0,
+                reads: 0,
+            })
+        } else {
+            Box::new(io::Cursor::new(input.clone()))
+        };
+        let mut chunks = Chunks::new(reader);
+        let mut buffer = Vec::new();
+        let mut read: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let filled = chunks.fill(&mut buffer, max_line).unwrap();
+            assert!(filled.newlines <= CHUNK_LINES + 1);
+            assert!(buffer.is_empty() || buffer.ends_with(b"\n") || filled.eof);
+            assert!(buffer.len() <= CHUNK + max_line + 2 + READ);
+            read.extend(buffer.split(|b| *b == b'\n').map(<[u8]>::to_vec));
+            if buffer.ends_with(b"\n") {
+                read.pop();
+            }
+            if filled.eof {
+                break;
+            }
+        }
+        assert_eq!(read.len(), lines.len());
+        for (i, (read, line)) in read.iter().zip(&lines).enumerate() {
+            if line.len() > max_line + 2 {
+                assert_eq!(read[..], line[..max_line + 2], "line {i}");
+            } else {
+                assert_eq!(read, line, "line {i}");
+            }
+        }
+    }
 }
 
 const VALID: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "to": "919876543210", "type": "interactive", "interactive": {"type": "product", "action": {"catalog_id": "1", "product_retailer_id": "2"}}}}"#;

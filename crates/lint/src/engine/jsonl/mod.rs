@@ -14,6 +14,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use self::chunks::{Buffer, Chunks, Filled};
 use super::finding::too_long;
 use super::{Document, Event, Finding, Linted, Options, Summary, lint_document, whole};
 
@@ -24,8 +25,6 @@ pub(super) enum LinesError {
     Emit(io::Error),
 }
 
-/// Size of the reads of a JSON Lines input.
-const READ: usize = 64 << 10;
 /// Size of the chunks a JSON Lines input is read and linted in.
 const CHUNK: usize = 4 << 20;
 /// At most this many lines are in one chunk: the lines' places and results held per chunk
@@ -59,15 +58,15 @@ pub(super) fn lint_json_lines<T: Send>(
     // number and their buffer (reused for a later chunk).
     let (done, linted) = mpsc::channel::<Returned<T>>();
     rayon::in_place_scope(|scope| {
-        let mut buffers: Vec<Vec<u8>> = Vec::new();
+        let mut buffers: Vec<Buffer> = Vec::new();
         // Each chunk in flight, oldest first (`None`: not linted yet).
         let mut pending: VecDeque<Option<Returned<T>>> = VecDeque::new();
         // Lints the chunk at `sequence` from its line `from` on.
-        let spawn = |sequence: usize, buffer: Vec<u8>, first_line: usize, from: usize| {
+        let spawn = |sequence: usize, buffer: Buffer, first_line: usize, from: usize| {
             let done = done.clone();
             scope.spawn(move |_| {
                 let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                    lint_chunk(name, &buffer, first_line, from, options, prepare)
+                    lint_chunk(name, buffer.bytes(), first_line, from, options, prepare)
                 }));
                 // The receiver lives until every chunk in flight is back.
                 let _ = done.send(Returned {
@@ -148,7 +147,7 @@ pub(super) fn lint_json_lines<T: Send>(
 /// A chunk back from the pool: its place in the input, its bytes, and what linting found.
 struct Returned<T> {
     sequence: usize,
-    buffer: Vec<u8>,
+    buffer: Buffer,
     first_line: usize,
     outcome: Outcome<T>,
 }
@@ -247,130 +246,6 @@ fn lint_line<T: Send>(
     Linted::new(is_record, document, prepare)
 }
 
-/// What [`Chunks::fill`] read.
-struct Filled {
-    /// Line feeds in the chunk: the number of its lines, but for a last one without.
-    newlines: usize,
-    /// Whether the input ended.
-    eof: bool,
-}
-
-/// A JSON Lines input read in chunks of whole lines, straight into each chunk's buffer
-/// (no intermediate buffer, no second copy). A read may go past a chunk's end: what it
-/// read beyond is carried to the next chunk.
-struct Chunks {
-    reader: Box<dyn Read>,
-    /// Bytes read past the last chunk's end, from `carried_at` on.
-    carried: Vec<u8>,
-    carried_at: usize,
-}
-
-impl Chunks {
-    fn new(reader: Box<dyn Read>) -> Self {
-        Chunks {
-            reader,
-            carried: Vec::new(),
-            carried_at: 0,
-        }
-    }
-
-    /// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then
-    /// up to the next newline, of which a line past `max_line` keeps only enough to be seen
-    /// as too long.
-    fn fill(&mut self, buffer: &mut Vec<u8>, max_line: usize) -> io::Result<Filled> {
-        buffer.clear();
-        let mut lines = 0;
-        // What the last read carried over first.
-        let carried = &self.carried[self.carried_at..];
-        if let Some(end) = memchr::memchr_iter(b'\n', carried).nth(CHUNK_LINES - 1) {
-            buffer.extend_from_slice(&carried[..=end]);
-            self.carried_at += end + 1;
-            return Ok(Filled {
-                newlines: CHUNK_LINES,
-                eof: false,
-            });
-        }
-        lines += memchr::memchr_iter(b'\n', carried).count();
-        buffer.extend_from_slice(carried);
-        self.carried.clear();
-        self.carried_at = 0;
-        while buffer.len() < CHUNK {
-            // Reads sized to end near the chunk's last line, as far as the lines so far
-            // tell: little is read past it and carried.
-            let mut want = READ.min(CHUNK - buffer.len());
-            if lines > 0 {
-                let expected = (CHUNK_LINES - lines) * (buffer.len() / lines);
-                want = want.min(expected + READ / 16);
-            }
-            let start = buffer.len();
-            if self.read(buffer, want)? == 0 {
-                return Ok(Filled {
-                    newlines: lines,
-                    eof: true,
-                });
-            }
-            for end in memchr::memchr_iter(b'\n', &buffer[start..]) {
-                lines += 1;
-                if lines == CHUNK_LINES {
-                    self.carry(buffer, start + end + 1);
-                    return Ok(Filled {
-                        newlines: lines,
-                        eof: false,
-                    });
-                }
-            }
-        }
-        // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
-        // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
-        // (lines are measured without the `\r`).
-        let line_start = memchr::memrchr(b'\n', buffer).map_or(0, |i| i + 1);
-        let keep_until = line_start.saturating_add(max_line).saturating_add(2);
-        loop {
-            let start = buffer.len();
-            if self.read(buffer, READ)? == 0 {
-                buffer.truncate(buffer.len().min(keep_until));
-                return Ok(Filled {
-                    newlines: lines,
-                    eof: true,
-                });
-            }
-            match memchr::memchr(b'\n', &buffer[start..]) {
-                Some(at) => {
-                    let newline = start + at;
-                    self.carried.extend_from_slice(&buffer[newline + 1..]);
-                    buffer.truncate(newline.min(keep_until));
-                    buffer.push(b'\n');
-                    return Ok(Filled {
-                        newlines: lines + 1,
-                        eof: false,
-                    });
-                }
-                None => buffer.truncate(buffer.len().min(keep_until)),
-            }
-        }
-    }
-
-    /// Reads at most `want` bytes (one `read`, but for interruptions) at the end of
-    /// `buffer`; returns how many, 0 at the end of the input.
-    fn read(&mut self, buffer: &mut Vec<u8>, want: usize) -> io::Result<usize> {
-        let start = buffer.len();
-        buffer.resize(start + want, 0);
-        let read = loop {
-            match self.reader.read(&mut buffer[start..]) {
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                read => break read,
-            }
-        };
-        buffer.truncate(start + *read.as_ref().unwrap_or(&0));
-        read
-    }
-
-    /// Ends the chunk in `buffer` at `end`, carrying what follows to the next one.
-    fn carry(&mut self, buffer: &mut Vec<u8>, end: usize) {
-        self.carried.extend_from_slice(&buffer[end..]);
-        buffer.truncate(end);
-    }
-}
-
+mod chunks;
 #[cfg(test)]
 mod tests;

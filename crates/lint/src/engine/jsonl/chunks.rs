@@ -7,6 +7,11 @@ use super::{CHUNK, CHUNK_LINES};
 /// Size of the reads of a JSON Lines input.
 pub(super) const READ: usize = 64 << 10;
 
+/// The first chunk holds at most this many lines, and each next one twice as many as the
+/// one before, up to [`CHUNK_LINES`]: the cores start on a small chunk soon, not on a full
+/// one once it is read.
+const FIRST_LINES: usize = 64;
+
 /// A chunk's bytes, at the start of storage that stays initialized as it is reused: a read
 /// goes into it without zeroing it first (but for the first use of each byte).
 #[derive(Default)]
@@ -64,6 +69,8 @@ pub(super) struct Chunks {
     /// Bytes read past the last chunk's end, from `carried_at` on.
     carried: Vec<u8>,
     carried_at: usize,
+    /// At most this many lines in the next chunk.
+    lines: usize,
 }
 
 impl Chunks {
@@ -72,22 +79,25 @@ impl Chunks {
             reader,
             carried: Vec::new(),
             carried_at: 0,
+            lines: FIRST_LINES,
         }
     }
 
-    /// Fills `buffer` with whole lines: [`CHUNK_LINES`] lines, or about [`CHUNK`] bytes then
-    /// up to the next newline, of which a line past `max_line` keeps only enough to be seen
-    /// as too long.
+    /// Fills `buffer` with whole lines: at most [`CHUNK_LINES`] lines (fewer in the first
+    /// chunks, see [`FIRST_LINES`]), or about [`CHUNK`] bytes then up to the next newline, of
+    /// which a line past `max_line` keeps only enough to be seen as too long.
     pub(super) fn fill(&mut self, buffer: &mut Buffer, max_line: usize) -> io::Result<Filled> {
+        let most = self.lines;
+        self.lines = (most * 2).min(CHUNK_LINES);
         buffer.len = 0;
         let mut lines = 0;
         // What the last read carried over first.
         let carried = &self.carried[self.carried_at..];
-        if let Some(end) = memchr::memchr_iter(b'\n', carried).nth(CHUNK_LINES - 1) {
+        if let Some(end) = memchr::memchr_iter(b'\n', carried).nth(most - 1) {
             buffer.extend_from_slice(&carried[..=end]);
             self.carried_at += end + 1;
             return Ok(Filled {
-                newlines: CHUNK_LINES,
+                newlines: most,
                 eof: false,
             });
         }
@@ -100,7 +110,7 @@ impl Chunks {
             // tell: little is read past it and carried.
             let mut want = READ.min(CHUNK - buffer.len);
             if lines > 0 {
-                let expected = (CHUNK_LINES - lines) * (buffer.len / lines);
+                let expected = (most - lines) * (buffer.len / lines);
                 want = want.min(expected + READ / 16);
             }
             let start = buffer.len;
@@ -112,7 +122,7 @@ impl Chunks {
             }
             for end in memchr::memchr_iter(b'\n', &buffer.bytes()[start..]) {
                 lines += 1;
-                if lines == CHUNK_LINES {
+                if lines == most {
                     self.carry(buffer, start + end + 1);
                     return Ok(Filled {
                         newlines: lines,
@@ -179,7 +189,7 @@ mod tests {
 
     #[test]
     fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
-        let input = "{}\n".repeat(CHUNK_LINES * 2 + 5);
+        let input = "{}\n".repeat(2 * CHUNK_LINES + 5);
         let mut chunks = Chunks::new(Box::new(io::Cursor::new(input.into_bytes())));
         let mut buffer = Buffer::default();
         let mut sizes = Vec::new();
@@ -192,7 +202,16 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(sizes, [CHUNK_LINES, CHUNK_LINES, 5]);
+        let ramp: Vec<usize> = (0..)
+            .map(|i| FIRST_LINES << i)
+            .take_while(|n| *n < CHUNK_LINES)
+            .collect();
+        let ramped: usize = ramp.iter().sum();
+        let expected: Vec<usize> = ramp
+            .into_iter()
+            .chain([CHUNK_LINES, 2 * CHUNK_LINES + 5 - ramped - CHUNK_LINES])
+            .collect();
+        assert_eq!(sizes, expected);
     }
 
     /// A reader that returns at most a few bytes per `read`, as a pipe may, and is

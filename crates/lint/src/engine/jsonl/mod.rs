@@ -1,11 +1,12 @@
 //! JSON Lines: read in chunks of bounded size, several chunks linted at once on every core,
 //! findings emitted in order.
 //!
-//! The reading thread reads a chunk and hands it to the pool as a job, until [`IN_FLIGHT`]
-//! chunks are read and not yet written; then it waits for the oldest to be linted and writes
-//! its findings. The cores never wait for a chunk boundary: while the last records
-//! of one chunk are linted, the next chunk is already there. Memory stays bounded by
-//! `IN_FLIGHT` chunks and their findings, whatever the input.
+//! The reading thread reads a chunk and hands it to the pool as a job; between two reads it
+//! writes the findings of the oldest chunk if it is linted, and once [`IN_FLIGHT`] chunks
+//! are read and not yet written, it waits for the oldest. The cores never wait for a chunk
+//! boundary: while the last records of one chunk are linted, the next chunk is already
+//! there. The first chunks are small ([`chunks`]), so the cores start early. Memory stays
+//! bounded by `IN_FLIGHT` chunks and their findings, whatever the input.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -82,7 +83,7 @@ pub(super) fn lint_json_lines<T: Send>(
         let mut ended = false;
         let mut read_error = None;
         loop {
-            while !ended && pending.len() < IN_FLIGHT {
+            if !ended && pending.len() < IN_FLIGHT {
                 // Buffers start small and grow to what the chunks need: a chunk of 1,024
                 // short records is far smaller than `CHUNK`.
                 let mut buffer = buffers.pop().unwrap_or_default();
@@ -99,11 +100,18 @@ pub(super) fn lint_json_lines<T: Send>(
                 };
                 if buffer.is_empty() {
                     buffers.push(buffer);
-                    break;
+                } else {
+                    spawn(oldest + pending.len(), buffer, first_line, 0);
+                    pending.push_back(None);
+                    first_line += lines;
                 }
-                spawn(oldest + pending.len(), buffer, first_line, 0);
-                pending.push_back(None);
-                first_line += lines;
+            }
+            // Chunks linted meanwhile, without waiting: between two reads (of a slow
+            // producer, say) the oldest chunk's findings are written as soon as they are
+            // there.
+            while let Ok(chunk) = linted.try_recv() {
+                let slot = chunk.sequence - oldest;
+                pending[slot] = Some(chunk);
             }
             // Write the oldest chunk's findings once it is linted; a chunk left unfinished
             // (its findings past the budget) goes on from where it stopped, and stays the

@@ -42,6 +42,14 @@ fn invalid_records() -> Vec<(&'static str, String)> {
             "record-constant",
             RECORD.replacen("\"product\"", "\"products\"", 1),
         ),
+        (
+            "record-missing",
+            RECORD.replacen("\"catalog_id\": \"1034567849\", ", "", 1),
+        ),
+        (
+            "record-type",
+            RECORD.replacen("\"1034567849\"", "1034567849", 1),
+        ),
     ]
 }
 
@@ -75,6 +83,20 @@ fn invalid() -> Vec<(&'static str, String)> {
         (
             "constant",
             VALID.replacen("\"type\": \"product\"", "\"type\": \"products\"", 1),
+        ),
+        // A missing member (`catalog_id`).
+        (
+            "missing",
+            VALID.replacen(
+                "\"catalog_id\": \"390094641019515\",\n                ",
+                "",
+                1,
+            ),
+        ),
+        // A number for a text (`catalog_id`).
+        (
+            "type",
+            VALID.replacen("\"390094641019515\"", "390094641019515", 1),
         ),
         // A syntax error (a missing comma).
         (

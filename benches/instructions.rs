@@ -44,6 +44,19 @@ fn main() {
         ),
         "syntax" => base.replacen("\"catalog_id\":", "\"catalog_id\"", 1),
         "constant" => base.replacen("\"product\"", "\"products\"", 1),
+        // A missing member, a number for a text (`catalog_id`, in either layout).
+        "missing" => base
+            .replacen("\"catalog_id\": \"1034567849\", ", "", 1)
+            .replacen(
+                "\"catalog_id\": \"390094641019515\",\n                ",
+                "",
+                1,
+            ),
+        "type" => base.replacen("\"1034567849\"", "1034567849", 1).replacen(
+            "\"390094641019515\"",
+            "390094641019515",
+            1,
+        ),
         "footer_syntax" => base.replacen("\"footer\":", "\"footer\"", 1),
         "too_long" => {
             // 70 more characters at the start of the footer's text (limit 60).

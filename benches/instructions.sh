@@ -16,7 +16,7 @@ count() {
 }
 for base in record document; do
     valid=0
-    for error in valid bare phone too_long syntax unknown constant; do
+    for error in valid bare phone too_long syntax unknown constant missing type; do
         per=$(( ($(count "$base-$error" 1000) - $(count "$base-$error" 0)) / 1000 ))
         [[ $error == valid ]] && valid=$per
         printf '%-18s %8d instructions/call  %5.2fx valid\n' "$base-$error" "$per" \

@@ -4,8 +4,8 @@
 //! spans. A document the core parsed but whose report has problems takes the typed path: the
 //! core's report, each violation placed by [`locate::find`] (a few) or through [`Spans`]. A
 //! document whose only structural problems are members the request does not define, or wrong
-//! constants, takes the same path once they are set aside ([`unknown`]) or patched
-//! ([`constant`]). Anything else takes the slow path, which
+//! constants, values of the wrong type or missing members, takes the same path once they
+//! are set aside ([`unknown`]) or patched ([`patch`]). Anything else takes the slow path, which
 //! finds every problem at once and where it is:
 //!
 //! 1. `serde_json` into a `Value` ([`syntax`]): a syntax error stops here (there is no tree
@@ -18,7 +18,7 @@
 //! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
 //!    core's own error is reported, so the linter never passes what the core rejects.
 
-mod constant;
+mod patch;
 mod schema;
 mod syntax;
 mod unknown;
@@ -94,12 +94,13 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                 return typed_path(text, &report);
             }
             Err(error) if error.classify() == Category::Data => {
-                // A member the request does not define, or a wrong constant: the typed parse
-                // of a patched copy finds the rest, without the slow path.
+                // A member the request does not define, a wrong constant, a value of the
+                // wrong type, a missing member: the typed parse of a patched copy finds the
+                // rest, without the slow path.
                 let error = JsonError::new(bytes, &error);
                 let found = match error.rule() {
                     Rule::Unknown if unknown::may_apply(&error) => unknown::check(text, &error),
-                    Rule::Constant => constant::check(text, &error),
+                    Rule::Constant | Rule::Type | Rule::Missing => patch::check(text, &error),
                     _ => None,
                 };
                 if let Some(findings) = found {
@@ -125,15 +126,15 @@ fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
     out
 }
 
-/// The findings of `text`, of which `request` is a patched copy with every byte in its place
-/// (the `patched` findings are about what the patches replaced): those and the core's report on
-/// the copy, placed in `text`.
+/// The findings of `text`, of which a patched copy is a request: the core's `violations` of
+/// the copy (none about what the patches changed), placed in `text` by their pointers, and
+/// the `patched` findings, about what they changed.
 fn with_report(
     text: &str,
-    request: &SendRequest,
+    violations: &[Violation],
     patched: impl IntoIterator<Item = DocFinding>,
 ) -> Vec<DocFinding> {
-    let mut out = placed_all(text, request.validate().violations());
+    let mut out = placed_all(text, violations);
     out.extend(patched);
     out.sort_by_key(|f| (f.span.start, f.rule));
     // Two identical findings (two equal recipients placed on a literal with escapes) are one,

@@ -121,12 +121,26 @@ pub(super) fn unknown_member(object: &str, key: &str, span: Range<usize>) -> Doc
 
 fn missing(at: &At<'_>, property: &Value) -> DocFinding {
     let name = property.as_str().unwrap_or_default();
+    missing_member(at.pointer.clone(), name).at(at.node.as_ref().map_or(0..0, |n| n.opening()))
+}
+
+/// The finding for member `name` missing from the object at `object`.
+pub(super) fn missing_member(object: String, name: &str) -> DocFinding {
     DocFinding::new(
         Rule::Missing,
-        at.pointer.clone(),
+        object,
         format!("missing mandatory member `{name}`"),
     )
-    .at(at.node.as_ref().map_or(0..0, |n| n.opening()))
+}
+
+/// The finding for a value of the wrong type at `pointer`: `found` (a JSON type, "a number")
+/// where `expected` ("a string") is.
+pub(super) fn wrong_type_of(pointer: String, expected: &str, found: &str) -> DocFinding {
+    DocFinding::new(
+        Rule::Type,
+        pointer,
+        format!("expected {expected}, found {found}"),
+    )
 }
 
 fn forbidden(at: &At<'_>) -> DocFinding {
@@ -168,12 +182,7 @@ fn wrong_type(at: &At<'_>, kind: &TypeKind) -> DocFinding {
         }
         _ => json_type(at.instance),
     };
-    DocFinding::new(
-        Rule::Type,
-        at.pointer.clone(),
-        format!("expected {}, found {found}", expected_type(kind)),
-    )
-    .at(at.value())
+    wrong_type_of(at.pointer.clone(), &expected_type(kind), found).at(at.value())
 }
 
 /// A value other than the allowed ones: a wrong constant, or not a string.
@@ -185,11 +194,7 @@ fn not_allowed(at: &At<'_>) -> DocFinding {
             at.pointer.clone(),
             "this text is not one of the values allowed here",
         ),
-        (None, _) => DocFinding::new(
-            Rule::Type,
-            at.pointer.clone(),
-            format!("expected a string, found {}", json_type(at.instance)),
-        ),
+        (None, _) => wrong_type_of(at.pointer.clone(), "a string", json_type(at.instance)),
     };
     finding.at(at.value())
 }
@@ -211,7 +216,7 @@ fn expected_type(kind: &TypeKind) -> String {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+pub(super) fn json_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -1,0 +1,323 @@
+//! Documents whose structural problems are only wrong constants, values of the wrong type
+//! where a text is expected, or missing members: every finding, without the slow path.
+//!
+//! The typed parse stops at the first of them. A copy of the text is patched there so that
+//! the typed parse can go on, and parsed again, up to [`MAX_PATCHES`] times:
+//!
+//! - a wrong constant is replaced by its one allowed value (no rule depends on a constant's
+//!   value), a value of another type where a text is expected by an empty text; each padded
+//!   with spaces, if it fits in the value it replaces;
+//! - a missing member is inserted: its constant, an empty text, or an empty object (whose own
+//!   members are inserted in turn).
+//!
+//! If the copy is a request, the core's report on it is every other finding there is, less
+//! what it says of the patched members; those get the slow path's findings. Every finding is
+//! placed in the original text by its pointer, as on the typed path. Anything else (another
+//! problem, a value too short for its patch, too many patches) goes to the slow path (`None`),
+//! which finds the same (a test compares the two).
+
+use std::ops::Range;
+
+use kaleyra_wa::{JsonError, Rule, SendRequest, Violation};
+use serde_json::Value;
+use serde_json::error::Category;
+
+use super::schema::{
+    constant_at, json_type, missing_member, subschema_at, wrong_constant, wrong_type_of,
+};
+use super::syntax::member_at;
+use super::{DocFinding, with_report};
+use crate::locate::{self, Spans};
+
+/// At most this many patches; a document that needs more takes the slow path. A missing
+/// `interactive` takes six (it, its `type`, its `action` and the action's two members).
+const MAX_PATCHES: usize = 12;
+
+/// The findings of `text`, if its only structural problems are those patched here; `error`
+/// is the typed parse's, at the first of them.
+pub(super) fn check(text: &str, error: &JsonError) -> Option<Vec<DocFinding>> {
+    let mut copy = Copy {
+        bytes: text.as_bytes().to_vec(),
+        inserted: Vec::new(),
+    };
+    let mut patches: Vec<Patch> = Vec::new();
+    let (mut rule, mut offset) = (error.rule(), error.offset());
+    let mut message = error.message().to_owned();
+    loop {
+        if patches.len() == MAX_PATCHES {
+            return None;
+        }
+        patches.push(match rule {
+            Rule::Constant => constant(&mut copy, offset)?,
+            Rule::Type if message.starts_with("invalid type:") => not_a_text(&mut copy, offset)?,
+            Rule::Missing => missing(&mut copy, offset, &message)?,
+            _ => return None,
+        });
+        // Strings (whole characters) were replaced by ASCII, or ASCII inserted between
+        // tokens: the copy is UTF-8.
+        let patched = simdutf8::basic::from_utf8(&copy.bytes).ok()?;
+        match serde_json::from_str::<SendRequest>(patched) {
+            Ok(request) => return Some(findings(text, &request, &patches)),
+            Err(error) if error.classify() == Category::Data => {
+                let error = JsonError::new(patched.as_bytes(), &error);
+                (rule, offset) = (error.rule(), error.offset());
+                message = error.message().to_owned();
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The patched copy of the text, and where members were inserted into it.
+struct Copy {
+    bytes: Vec<u8>,
+    /// Each insertion's place in `bytes` and length.
+    inserted: Vec<(usize, usize)>,
+}
+
+impl Copy {
+    /// Where byte `at` of the copy was in the text (`at` not inside an insertion).
+    fn in_text(&self, at: usize) -> usize {
+        let before: usize = self
+            .inserted
+            .iter()
+            .filter(|(place, _)| *place <= at)
+            .map(|(_, len)| len)
+            .sum();
+        at - before
+    }
+
+    /// Inserts `bytes` at `at`.
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        for (place, _) in &mut self.inserted {
+            if *place >= at {
+                *place += bytes.len();
+            }
+        }
+        self.inserted.push((at, bytes.len()));
+        self.bytes.splice(at..at, bytes.iter().copied());
+    }
+}
+
+/// A patch to the copy.
+enum Patch {
+    /// The value at `pointer` was replaced; `finding`, placed in the text, is what the slow
+    /// path says of it.
+    Replaced {
+        pointer: String,
+        finding: DocFinding,
+    },
+    /// Member `name` was inserted into the object at `object`, whose `{` is at `opening`
+    /// in the text (`None`: the object was inserted too).
+    Inserted {
+        object: String,
+        name: String,
+        opening: Option<usize>,
+    },
+}
+
+impl Patch {
+    /// The pointer of the patched member.
+    fn pointer(&self) -> String {
+        match self {
+            Patch::Replaced { pointer, .. } => pointer.clone(),
+            Patch::Inserted { object, name, .. } => {
+                let mut member = object.clone();
+                kaleyra_wa::pointer::push_token(&mut member, name);
+                member
+            }
+        }
+    }
+}
+
+/// The findings of `text`, whose patched copy is `request`.
+fn findings(text: &str, request: &SendRequest, patches: &[Patch]) -> Vec<DocFinding> {
+    let patched: Vec<String> = patches.iter().map(Patch::pointer).collect();
+    let at_or_under = |pointer: &str| {
+        patched.iter().any(|member| {
+            pointer
+                .strip_prefix(member.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    };
+    let violations: Vec<Violation> = request
+        .validate()
+        .violations()
+        .iter()
+        .filter(|violation| !at_or_under(&violation.pointer))
+        .cloned()
+        .collect();
+    let own = patches.iter().filter_map(|patch| match patch {
+        Patch::Replaced { finding, .. } => Some(finding.clone()),
+        // A member missing from an inserted object: only that object's absence is
+        // reported, as the slow path does.
+        Patch::Inserted { opening: None, .. } => None,
+        Patch::Inserted {
+            object,
+            name,
+            opening: Some(opening),
+        } => Some(missing_member(object.clone(), name).at(*opening..opening + 1)),
+    });
+    with_report(text, &violations, own)
+}
+
+/// Replaces the wrong constant whose string literal ends at `close` (where serde stops at
+/// an unknown variant) with the allowed value.
+fn constant(copy: &mut Copy, close: usize) -> Option<Patch> {
+    let bytes = &mut copy.bytes;
+    if bytes.get(close) != Some(&b'"') {
+        return None;
+    }
+    let literal = locate::string_start(bytes, close)?..close + 1;
+    // Where a member's value starts, the scan names the member (an element's would end in
+    // an index: no constant is an element).
+    let pointer = member_at(&bytes[..literal.start], Some(b'"'));
+    let expected = constant_at(&pointer)?;
+    let found: String =
+        serde_json::from_str(std::str::from_utf8(&bytes[literal.clone()]).ok()?).ok()?;
+    replace(
+        bytes,
+        literal.clone(),
+        &serde_json::to_string(expected).ok()?,
+    )?;
+    let span = copy.in_text(literal.start)..copy.in_text(literal.end);
+    let finding = wrong_constant(pointer.clone(), expected, &found).at(span);
+    Some(Patch::Replaced { pointer, finding })
+}
+
+/// Replaces the value serde found of the wrong type at `offset` (the last byte of a
+/// scalar, or just before an object or array) where the schema has a text.
+fn not_a_text(copy: &mut Copy, offset: usize) -> Option<Patch> {
+    let bytes = &mut copy.bytes;
+    let value = value_at(bytes, offset)?;
+    let pointer = member_at(&bytes[..value.start], bytes.get(value.start).copied());
+    let schema = subschema_at(&pointer)?;
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes[value.clone()]).ok()?;
+    // Parsed as the slow path parses it; nesting past the limit and duplicate keys inside
+    // it are the slow path's findings.
+    let parsed: Value = serde_json::from_str(text).ok()?;
+    let nesting = locate::nesting(text.as_bytes());
+    if kaleyra_wa::pointer::tokens(&pointer).count() + nesting > kaleyra_wa::limits::MAX_DEPTH
+        || (nesting > 0 && Spans::new(text)?.duplicates().next().is_some())
+    {
+        return None;
+    }
+    let found = json_type(&parsed);
+    let fitting = a_text(&pointer, schema)
+        .into_iter()
+        .chain(["\"\"".to_owned()])
+        .find(|with| with.len() <= value.len())?;
+    replace(bytes, value.clone(), &fitting)?;
+    let span = copy.in_text(value.start)..copy.in_text(value.end);
+    let finding = wrong_type_of(pointer.clone(), "a string", found).at(span);
+    Some(Patch::Replaced { pointer, finding })
+}
+
+/// A text (a JSON string literal) for the member at `pointer`: its constant, or, where its
+/// schema has no pattern, the shortest text of allowed length, so that the copy stays clean
+/// where it can (the core's full report costs much more than its verdict on a clean request).
+fn a_text(pointer: &str, schema: &Value) -> Option<String> {
+    if let Some(constant) = constant_at(pointer) {
+        return serde_json::to_string(constant).ok();
+    }
+    if schema.get("pattern").is_some() {
+        return None;
+    }
+    let shortest = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+    Some(format!(
+        "\"{}\"",
+        "x".repeat(usize::try_from(shortest).ok()?)
+    ))
+}
+
+/// The span of the value serde stopped at, `offset` being the last byte of a scalar or a
+/// byte before an object or array.
+fn value_at(copy: &[u8], offset: usize) -> Option<Range<usize>> {
+    let at = match copy.get(offset)? {
+        b':' => locate::whitespace(copy, offset + 1),
+        b' ' | b'\t' | b'\r' | b'\n' => locate::whitespace(copy, offset),
+        _ => offset,
+    };
+    match copy.get(at)? {
+        b'{' | b'[' => Some(at..locate::value_end(copy, at)?),
+        _ => {
+            let is_scalar = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-');
+            let start = copy[..=offset].iter().rposition(|b| !is_scalar(b))? + 1;
+            (start <= offset && locate::scalar_end(copy, start) == offset + 1)
+                .then_some(start..offset + 1)
+        }
+    }
+}
+
+/// Writes `with` over `span` of `copy`, padded with spaces; `None` if it does not fit.
+fn replace(copy: &mut [u8], span: Range<usize>, with: &str) -> Option<()> {
+    let target = copy.get_mut(span)?;
+    if with.len() > target.len() {
+        return None;
+    }
+    target[..with.len()].copy_from_slice(with.as_bytes());
+    target[with.len()..].fill(b' ');
+    Some(())
+}
+
+/// Inserts the member serde found missing (its `message` names it) from the object that
+/// ends at `close`: its constant, a text or an empty object, as its schema has it.
+fn missing(copy: &mut Copy, close: usize, message: &str) -> Option<Patch> {
+    let bytes = &copy.bytes;
+    if bytes.get(close) != Some(&b'}') {
+        return None;
+    }
+    let name = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    let object = member_at(&bytes[..close], Some(b'}'));
+    let mut member = object.clone();
+    kaleyra_wa::pointer::push_token(&mut member, name);
+    let schema = subschema_at(&member)?;
+    let value = match schema.get("type").and_then(Value::as_str) {
+        Some("object") => "{}".to_owned(),
+        _ => a_text(&member, schema).unwrap_or_else(|| "\"\"".to_owned()),
+    };
+    let opening = object_start(bytes, close)?;
+    // Inside an insertion, the object was inserted too.
+    let inserted = copy
+        .inserted
+        .iter()
+        .any(|(place, len)| (*place..place + len).contains(&opening));
+    let opening = (!inserted).then(|| copy.in_text(opening));
+    let before = bytes[..close]
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())?;
+    let separator = if bytes[before] == b'{' { "" } else { "," };
+    let name_literal = serde_json::to_string(name).ok()?;
+    copy.insert(
+        close,
+        format!("{separator}{name_literal}:{value}").as_bytes(),
+    );
+    Some(Patch::Inserted {
+        object,
+        name: name.to_owned(),
+        opening,
+    })
+}
+
+/// The `{` of the object whose `}` is at `close`, in JSON text that `serde_json` read up to
+/// there: the scan back skips strings whole (from their closing quote to their opening one).
+fn object_start(bytes: &[u8], close: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = close;
+    loop {
+        at = at.checked_sub(1)?;
+        match bytes[at] {
+            b'"' => at = locate::string_start(bytes, at)?,
+            b'}' => depth += 1,
+            b'{' if depth == 0 => return Some(at),
+            b'{' => depth -= 1,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

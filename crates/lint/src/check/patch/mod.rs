@@ -7,8 +7,8 @@
 //! - a wrong constant is replaced by its one allowed value (no rule depends on a constant's
 //!   value), a value of another type where a text is expected by an empty text; each padded
 //!   with spaces, if it fits in the value it replaces;
-//! - a missing member is inserted: its constant, an empty text, or an empty object (whose own
-//!   members are inserted in turn).
+//! - a missing member that holds a text is inserted: its constant, or a text of allowed
+//!   length (a missing object takes the slow path).
 //!
 //! If the copy is a request, the core's report on it is every other finding there is, less
 //! what it says of the patched members; those get the slow path's findings. Every finding is
@@ -29,9 +29,9 @@ use super::syntax::member_at;
 use super::{DocFinding, with_report};
 use crate::locate::{self, Spans};
 
-/// At most this many patches; a document that needs more takes the slow path. A missing
-/// `interactive` takes six (it, its `type`, its `action` and the action's two members).
-const MAX_PATCHES: usize = 12;
+/// At most this many patches, each a parse of the whole copy: a document that needs more
+/// takes the slow path, having cost at most this many parses more.
+const MAX_PATCHES: usize = 4;
 
 /// The findings of `text`, if its only structural problems are those patched here; `error`
 /// is the typed parse's, at the first of them.
@@ -99,44 +99,19 @@ impl Copy {
     }
 }
 
-/// A patch to the copy.
-enum Patch {
-    /// The value at `pointer` was replaced; `finding`, placed in the text, is what the slow
-    /// path says of it.
-    Replaced {
-        pointer: String,
-        finding: DocFinding,
-    },
-    /// Member `name` was inserted into the object at `object`, whose `{` is at `opening`
-    /// in the text (`None`: the object was inserted too).
-    Inserted {
-        object: String,
-        name: String,
-        opening: Option<usize>,
-    },
-}
-
-impl Patch {
-    /// The pointer of the patched member.
-    fn pointer(&self) -> String {
-        match self {
-            Patch::Replaced { pointer, .. } => pointer.clone(),
-            Patch::Inserted { object, name, .. } => {
-                let mut member = object.clone();
-                kaleyra_wa::pointer::push_token(&mut member, name);
-                member
-            }
-        }
-    }
+/// A patch to the copy: the member at `pointer` was replaced or inserted; `finding`, placed
+/// in the text, is what the slow path says of it.
+struct Patch {
+    pointer: String,
+    finding: DocFinding,
 }
 
 /// The findings of `text`, whose patched copy is `request`.
 fn findings(text: &str, request: &SendRequest, patches: &[Patch]) -> Vec<DocFinding> {
-    let patched: Vec<String> = patches.iter().map(Patch::pointer).collect();
     let at_or_under = |pointer: &str| {
-        patched.iter().any(|member| {
+        patches.iter().any(|patch| {
             pointer
-                .strip_prefix(member.as_str())
+                .strip_prefix(patch.pointer.as_str())
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     };
@@ -147,17 +122,7 @@ fn findings(text: &str, request: &SendRequest, patches: &[Patch]) -> Vec<DocFind
         .filter(|violation| !at_or_under(&violation.pointer))
         .cloned()
         .collect();
-    let own = patches.iter().filter_map(|patch| match patch {
-        Patch::Replaced { finding, .. } => Some(finding.clone()),
-        // A member missing from an inserted object: only that object's absence is
-        // reported, as the slow path does.
-        Patch::Inserted { opening: None, .. } => None,
-        Patch::Inserted {
-            object,
-            name,
-            opening: Some(opening),
-        } => Some(missing_member(object.clone(), name).at(*opening..opening + 1)),
-    });
+    let own = patches.iter().map(|patch| patch.finding.clone());
     with_report(text, &violations, own)
 }
 
@@ -182,7 +147,7 @@ fn constant(copy: &mut Copy, close: usize) -> Option<Patch> {
     )?;
     let span = copy.in_text(literal.start)..copy.in_text(literal.end);
     let finding = wrong_constant(pointer.clone(), expected, &found).at(span);
-    Some(Patch::Replaced { pointer, finding })
+    Some(Patch { pointer, finding })
 }
 
 /// Replaces the value serde found of the wrong type at `offset` (the last byte of a
@@ -213,7 +178,7 @@ fn not_a_text(copy: &mut Copy, offset: usize) -> Option<Patch> {
     replace(bytes, value.clone(), &fitting)?;
     let span = copy.in_text(value.start)..copy.in_text(value.end);
     let finding = wrong_type_of(pointer.clone(), "a string", found).at(span);
-    Some(Patch::Replaced { pointer, finding })
+    Some(Patch { pointer, finding })
 }
 
 /// A text (a JSON string literal) for the member at `pointer`: its constant, or, where its
@@ -264,7 +229,7 @@ fn replace(copy: &mut [u8], span: Range<usize>, with: &str) -> Option<()> {
 }
 
 /// Inserts the member serde found missing (its `message` names it) from the object that
-/// ends at `close`: its constant, a text or an empty object, as its schema has it.
+/// ends at `close`, if it holds a text: its constant, or a text of allowed length.
 fn missing(copy: &mut Copy, close: usize, message: &str) -> Option<Patch> {
     let bytes = &copy.bytes;
     if bytes.get(close) != Some(&b'}') {
@@ -275,17 +240,13 @@ fn missing(copy: &mut Copy, close: usize, message: &str) -> Option<Patch> {
     let mut member = object.clone();
     kaleyra_wa::pointer::push_token(&mut member, name);
     let schema = subschema_at(&member)?;
-    let value = match schema.get("type").and_then(Value::as_str) {
-        Some("object") => "{}".to_owned(),
-        _ => a_text(&member, schema).unwrap_or_else(|| "\"\"".to_owned()),
-    };
-    let opening = object_start(bytes, close)?;
-    // Inside an insertion, the object was inserted too.
-    let inserted = copy
-        .inserted
-        .iter()
-        .any(|(place, len)| (*place..place + len).contains(&opening));
-    let opening = (!inserted).then(|| copy.in_text(opening));
+    // A missing object would be inserted empty and its own members after it, a parse each:
+    // for a short document such as `{}`, more than the slow path costs.
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    let value = a_text(&member, schema).unwrap_or_else(|| "\"\"".to_owned());
+    let opening = copy.in_text(object_start(bytes, close)?);
     let before = bytes[..close]
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())?;
@@ -295,10 +256,9 @@ fn missing(copy: &mut Copy, close: usize, message: &str) -> Option<Patch> {
         close,
         format!("{separator}{name_literal}:{value}").as_bytes(),
     );
-    Some(Patch::Inserted {
-        object,
-        name: name.to_owned(),
-        opening,
+    Some(Patch {
+        finding: missing_member(object, name).at(opening..opening + 1),
+        pointer: member,
     })
 }
 

@@ -208,6 +208,24 @@ fn each_kind_is_found_at_its_place_with_the_others() {
     assert_eq!(check(&RECORD.replacen("\"product\"", "\"p\"", 1)), None);
 }
 
+/// What would cost more patches (a parse of the whole copy each) than the slow path costs
+/// takes the slow path: a missing object (a record of `{}` would need nine), more than
+/// [`MAX_PATCHES`] problems.
+#[test]
+fn patches_are_few() {
+    assert_eq!(check("{}"), None);
+    assert_eq!(check(r#"{"messaging_object": {}}"#), None);
+    let mut text = RECORD.to_owned();
+    for pointer in &CONSTANTS[..MAX_PATCHES] {
+        let tree: Value = serde_json::from_str(&text).unwrap();
+        let value = tree.pointer(pointer).unwrap().as_str().unwrap();
+        text = text.replacen(&format!("\"{value}\""), &format!("\"{value}!\""), 1);
+    }
+    assert!(check(&text).is_some());
+    let text = text.replacen("\"1034567849\"", "1034567849", 1);
+    assert_eq!(check(&text), None);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 

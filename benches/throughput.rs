@@ -3,7 +3,8 @@
 //! every core. The printed ratio is the linter's throughput over the bare parse's (target:
 //! at least 0.8). The bare parse's lines are in memory; the linter reads its file. A second
 //! ratio compares the linter with a bare parse that reads the file too (read whole, split at
-//! line feeds), to tell the cost of reading from the cost of linting.
+//! line feeds), to tell the cost of reading from the cost of linting. A third compares the
+//! two on 100,000 tiny records (`{}` and the like), each with findings.
 //!
 //! `cargo bench --bench throughput`.
 
@@ -91,7 +92,45 @@ fn main() {
             .filter(|line| serde_json::from_slice::<SendRequest>(line).is_err())
             .count()
     };
+    // Tiny records, each with findings (a CRM export gone wrong): per-record costs that a
+    // 500-byte record hides, such as a path that parses a short document many times.
+    let tiny: Vec<&str> = ["{}", r#"{"messaging_object": {}}"#, "[]", "1"]
+        .into_iter()
+        .cycle()
+        .take(100_000)
+        .collect();
+    let mut tiny_file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("a temporary file");
+    for record in &tiny {
+        writeln!(tiny_file, "{record}").expect("written");
+    }
+    let tiny_inputs = [Input::File {
+        size: None,
+        path: tiny_file.path().to_owned(),
+        name: "tiny.jsonl".into(),
+        format: InputFormat::JsonLines,
+    }];
+    let lint_tiny = || {
+        let mut reporter = kaleyra_wa_linter::reporter(
+            Format::Json,
+            Box::new(std::io::sink()),
+            RenderOptions::default(),
+        );
+        kaleyra_wa_linter::run_prepared(
+            tiny_inputs.clone(),
+            Options::default(),
+            &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
+            &mut |event| reporter.event(event),
+        )
+        .expect("a sink never fails")
+        .errors
+    };
+    let bare_tiny = || {
+        tiny.par_iter()
+            .filter(|line| serde_json::from_slice::<SendRequest>(line.as_bytes()).is_err())
+            .count()
+    };
     assert!(lint() >= 1000);
+    assert!(lint_tiny() >= tiny.len());
     let mut group = common::group(&mut c, "jsonl", bytes);
     group.bench("lint", lint);
     group.bench("bare-parse", bare);
@@ -115,6 +154,15 @@ fn main() {
                 "throughput lint / bare parse reading the file (time bare / time lint)",
                 bare_reading,
                 lint,
+                "none: for context"
+            )
+        );
+        println!(
+            "{}",
+            common::interleaved(
+                "throughput of tiny records with findings, lint / bare parse (time bare / time lint)",
+                bare_tiny,
+                lint_tiny,
                 "none: for context"
             )
         );

@@ -25,7 +25,7 @@ use serde_json::error::Category;
 use super::schema::{
     constant_at, json_type, missing_member, subschema_at, wrong_constant, wrong_type_of,
 };
-use super::syntax::member_at;
+use super::syntax::{is_huge_number, member_at};
 use super::{DocFinding, with_report};
 use crate::locate::{self, Spans};
 
@@ -170,11 +170,21 @@ fn not_a_text(copy: &mut Copy, offset: usize) -> Option<Patch> {
     {
         return None;
     }
+    // The slow path names a number past `1e300` for what it is, and for a constant says so
+    // twice (its type and its value): its words, not ours.
+    if is_huge_number(text.as_bytes()) {
+        return None;
+    }
     let found = json_type(&parsed);
-    let fitting = a_text(&pointer, schema)
-        .into_iter()
-        .chain(["\"\"".to_owned()])
-        .find(|with| with.len() <= value.len())?;
+    // A constant member takes its constant (any other text stops the next parse again); a
+    // text, one of allowed length, else an empty one.
+    let fitting = match (constant_at(&pointer), a_text(&pointer, schema)) {
+        (Some(_), constant) => constant.filter(|with| with.len() <= value.len())?,
+        (None, text) => text
+            .into_iter()
+            .chain(["\"\"".to_owned()])
+            .find(|with| with.len() <= value.len())?,
+    };
     replace(bytes, value.clone(), &fitting)?;
     let span = copy.in_text(value.start)..copy.in_text(value.end);
     let finding = wrong_type_of(pointer.clone(), "a string", found).at(span);

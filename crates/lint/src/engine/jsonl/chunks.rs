@@ -163,17 +163,27 @@ impl Chunks {
     }
 
     /// Reads at most `want` bytes (one `read`, but for interruptions) after the chunk in
-    /// `buffer`; returns how many, 0 at the end of the input.
+    /// `buffer`; returns how many, 0 at the end of the input. On an error, the chunk keeps
+    /// its whole lines only: the line the error cut is not a record.
     fn read(&mut self, buffer: &mut Buffer, want: usize) -> io::Result<usize> {
         let spare = buffer.spare(want);
         let read = loop {
             match self.reader.read(spare) {
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                read => break read?,
+                read => break read,
             }
         };
-        buffer.len += read;
-        Ok(read)
+        match read {
+            Ok(read) => {
+                buffer.len += read;
+                Ok(read)
+            }
+            Err(error) => {
+                let whole = memchr::memrchr(b'\n', buffer.bytes()).map_or(0, |at| at + 1);
+                buffer.truncate(whole);
+                Err(error)
+            }
+        }
     }
 
     /// Ends the chunk in `buffer` at `end`, carrying what follows to the next one.

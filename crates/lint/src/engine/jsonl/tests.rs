@@ -154,3 +154,46 @@ fn a_failing_emit_stops_the_stream_at_once() {
         assert_eq!(events.len(), fail_at);
     }
 }
+
+/// A reader that gives `bytes`, then fails.
+struct Failing(io::Cursor<Vec<u8>>);
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(io::Error::other("the disk failed")),
+            read => Ok(read),
+        }
+    }
+}
+
+/// A read that fails inside a line ends the input there: the whole lines before are linted,
+/// and the line it cut is not a record (no syntax finding about bytes the error cut).
+#[test]
+fn a_read_error_inside_a_line_lints_the_whole_lines_only() {
+    for cut in [0, 5, 40] {
+        let text = format!("{{}}\n{{}}\n{}", &VALID[..cut]);
+        let mut records = Vec::new();
+        let mut summary = Summary::default();
+        let result = lint_json_lines(
+            "in.jsonl",
+            Box::new(Failing(io::Cursor::new(text.into_bytes()))),
+            Options::default(),
+            &|_| (),
+            &mut summary,
+            &mut |event| {
+                if let Event::Finding(finding, ()) = event {
+                    records.push(finding.record);
+                }
+                Ok(())
+            },
+        );
+        assert!(matches!(result, Err(LinesError::Read(_))), "{cut}");
+        assert!(!records.is_empty());
+        assert!(
+            records.iter().all(|r| matches!(r, Some(1 | 2))),
+            "{cut}: {records:?}"
+        );
+        assert_eq!(summary.records, 2);
+    }
+}

@@ -5,16 +5,18 @@
 //! the typed parse can go on, and parsed again, up to [`MAX_PATCHES`] times:
 //!
 //! - a wrong constant is replaced by its one allowed value (no rule depends on a constant's
-//!   value), a value of another type where a text is expected by an empty text; each padded
-//!   with spaces, if it fits in the value it replaces;
+//!   value); a value of another type where a text is expected, by the member's constant, or
+//!   a text of allowed length, or an empty text; each padded with spaces, if it fits in the
+//!   value it replaces;
 //! - a missing member that holds a text is inserted: its constant, or a text of allowed
-//!   length (a missing object takes the slow path).
+//!   length.
 //!
 //! If the copy is a request, the core's report on it is every other finding there is, less
-//! what it says of the patched members; those get the slow path's findings. Every finding is
-//! placed in the original text by its pointer, as on the typed path. Anything else (another
-//! problem, a value too short for its patch, too many patches) goes to the slow path (`None`),
-//! which finds the same (a test compares the two).
+//! what it says of the patched members; those get the slow path's findings, placed in the
+//! original text through the recorded insertions. Anything else goes to the slow path
+//! (`None`), which finds the same (a test compares the two): another problem, a value too
+//! short for its patch, a missing object, a number past `1e300` (which the slow path names),
+//! more than [`MAX_PATCHES`] problems.
 
 use std::ops::Range;
 

@@ -21,6 +21,8 @@
 mod patch;
 mod schema;
 mod syntax;
+#[cfg(test)]
+mod testing;
 mod unknown;
 
 use std::collections::HashMap;

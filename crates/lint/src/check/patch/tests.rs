@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::super::slow_path;
+use super::super::testing::{RECORD, edit};
 use super::*;
 
 /// [`super::check`] as `check_document` calls it: after a typed parse that stopped at a
@@ -13,8 +14,6 @@ fn check(text: &str) -> Option<Vec<DocFinding>> {
     matches!(error.rule(), Rule::Constant | Rule::Type | Rule::Missing)
         .then(|| super::check(text, &error))?
 }
-
-const RECORD: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "919876543210,919876543211", "type": "interactive", "interactive": {"type": "product", "body": {"text": "Hi Priya, the shoes are back."}, "footer": {"text": "Reply STOP to opt out."}, "action": {"catalog_id": "1034567849", "product_retailer_id": "SKU-RUN-0042"}}}, "extra_info": {"ref": "crm-000123", "ref1": "campaign", "wa_source": "api"}}"#;
 
 const CONSTANTS: [&str; 4] = [
     "/messaging_object/messaging_product",
@@ -272,12 +271,7 @@ proptest! {
             .replacen("\"individual\"", "\"Individual\"", 1)
             .replacen("\"SKU-RUN-0042\"", "42", 1)
             .replacen("\"body\": {\"text\": \"Hi Priya, the shoes are back.\"}", "\"body\": {}", 1);
-        for (at, piece, removed) in edits {
-            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-            let start = *at.get(&bounds);
-            let end = bounds.iter().copied().find(|&b| b >= start + removed).unwrap_or(text.len());
-            text.replace_range(start..end, piece);
-        }
+        edit(&mut text, &edits);
         if let Some(found) = check(&text) {
             prop_assert_eq!(found, slow_path(text.as_bytes(), Some(&text)), "{}", text);
         }

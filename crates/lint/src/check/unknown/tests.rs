@@ -1,5 +1,6 @@
 //! The unknown-member path against the slow path.
 
+use super::super::testing::{RECORD, edit};
 use super::super::{check_document, slow_path};
 use super::*;
 
@@ -10,8 +11,6 @@ fn check(text: &str) -> Option<Vec<DocFinding>> {
     let error = kaleyra_wa::JsonError::new(text.as_bytes(), &error);
     may_apply(&error).then(|| super::check(text, &error))?
 }
-
-const RECORD: &str = r#"{"messaging_object": {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "919876543210,919876543211", "type": "interactive", "interactive": {"type": "product", "body": {"text": "Hi Priya, the shoes are back."}, "footer": {"text": "Reply STOP to opt out."}, "action": {"catalog_id": "1034567849", "product_retailer_id": "SKU-RUN-0042"}}}, "extra_info": {"ref": "crm-000123", "ref1": "campaign", "wa_source": "api"}}"#;
 
 const OBJECTS: [&str; 7] = [
     "",
@@ -235,12 +234,7 @@ mod props {
             edits in prop::collection::vec((any::<prop::sample::Index>(), piece(), 0..3usize), 1..4),
         ) {
             let mut text = insert(RECORD, object, r#""zz": {"a": [1, "b"]}"#, at_end);
-            for (at, piece, removed) in edits {
-                let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-                let start = *at.get(&bounds);
-                let end = bounds.iter().copied().find(|&b| b >= start + removed).unwrap_or(text.len());
-                text.replace_range(start..end, &piece);
-            }
+            edit(&mut text, &edits);
             if let Some(found) = check(&text) {
                 prop_assert_eq!(found, slow_path(text.as_bytes(), Some(&text)), "{}", text);
             }

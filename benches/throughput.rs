@@ -43,42 +43,56 @@ fn records() -> Vec<String> {
         .collect()
 }
 
+/// A JSON Lines file of `lines`, and the input that names it.
+fn jsonl_file(name: &str, lines: &[impl AsRef<str>]) -> (tempfile::NamedTempFile, [Input; 1]) {
+    let mut file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("a temporary file");
+    for line in lines {
+        writeln!(file, "{}", line.as_ref()).expect("written");
+    }
+    let input = Input::File {
+        size: None,
+        path: file.path().to_owned(),
+        name: name.into(),
+        format: InputFormat::JsonLines,
+    };
+    (file, [input])
+}
+
+/// The linter over `inputs`, findings rendered for and written by the JSON reporter.
+fn lint(inputs: &[Input; 1]) -> kaleyra_wa_linter::Summary {
+    let mut reporter = kaleyra_wa_linter::reporter(
+        Format::Json,
+        Box::new(std::io::sink()),
+        RenderOptions::default(),
+    );
+    kaleyra_wa_linter::run_prepared(
+        inputs.clone(),
+        Options::default(),
+        &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
+        &mut |event| reporter.event(event),
+    )
+    .expect("a sink never fails")
+}
+
+/// A bare typed parse of `lines` on every core: how many are not requests.
+fn bare_parse(lines: &[impl AsRef<[u8]> + Sync]) -> usize {
+    lines
+        .par_iter()
+        .filter(|line| serde_json::from_slice::<SendRequest>(line.as_ref()).is_err())
+        .count()
+}
+
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     let records = records();
-    let mut file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("a temporary file");
-    for record in &records {
-        writeln!(file, "{record}").expect("written");
-    }
+    let (file, inputs) = jsonl_file("requests.jsonl", &records);
     let bytes: usize = records.iter().map(|r| r.len() + 1).sum();
-    let inputs = [Input::File {
-        size: None,
-        path: file.path().to_owned(),
-        name: "requests.jsonl".into(),
-        format: InputFormat::JsonLines,
-    }];
-    let lint = || {
-        let mut reporter = kaleyra_wa_linter::reporter(
-            Format::Json,
-            Box::new(std::io::sink()),
-            RenderOptions::default(),
-        );
-        let summary = kaleyra_wa_linter::run_prepared(
-            inputs.clone(),
-            Options::default(),
-            &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
-            &mut |event| reporter.event(event),
-        )
-        .expect("a sink never fails");
+    let lint_records = || {
+        let summary = lint(&inputs);
         assert_eq!(summary.records, records.len());
         summary.errors
     };
-    let bare = || {
-        records
-            .par_iter()
-            .filter(|line| serde_json::from_slice::<SendRequest>(line.as_bytes()).is_err())
-            .count()
-    };
+    let bare = || bare_parse(&records);
     let bare_reading = || {
         let bytes = std::fs::read(file.path()).expect("the file is there");
         let mut lines = Vec::new();
@@ -87,10 +101,7 @@ fn main() {
             lines.push(&bytes[start..end]);
             start = end + 1;
         }
-        lines
-            .par_iter()
-            .filter(|line| serde_json::from_slice::<SendRequest>(line).is_err())
-            .count()
+        bare_parse(&lines)
     };
     // Tiny records, each with findings (a CRM export gone wrong): per-record costs that a
     // 500-byte record hides, such as a path that parses a short document many times.
@@ -99,40 +110,13 @@ fn main() {
         .cycle()
         .take(100_000)
         .collect();
-    let mut tiny_file = tempfile::NamedTempFile::with_suffix(".jsonl").expect("a temporary file");
-    for record in &tiny {
-        writeln!(tiny_file, "{record}").expect("written");
-    }
-    let tiny_inputs = [Input::File {
-        size: None,
-        path: tiny_file.path().to_owned(),
-        name: "tiny.jsonl".into(),
-        format: InputFormat::JsonLines,
-    }];
-    let lint_tiny = || {
-        let mut reporter = kaleyra_wa_linter::reporter(
-            Format::Json,
-            Box::new(std::io::sink()),
-            RenderOptions::default(),
-        );
-        kaleyra_wa_linter::run_prepared(
-            tiny_inputs.clone(),
-            Options::default(),
-            &|finding| kaleyra_wa_linter::prepare(Format::Json, RenderOptions::default(), finding),
-            &mut |event| reporter.event(event),
-        )
-        .expect("a sink never fails")
-        .errors
-    };
-    let bare_tiny = || {
-        tiny.par_iter()
-            .filter(|line| serde_json::from_slice::<SendRequest>(line.as_bytes()).is_err())
-            .count()
-    };
-    assert!(lint() >= 1000);
+    let (_tiny_file, tiny_inputs) = jsonl_file("tiny.jsonl", &tiny);
+    let lint_tiny = || lint(&tiny_inputs).errors;
+    let bare_tiny = || bare_parse(&tiny);
+    assert!(lint_records() >= 1000);
     assert!(lint_tiny() >= tiny.len());
     let mut group = common::group(&mut c, "jsonl", bytes);
-    group.bench("lint", lint);
+    group.bench("lint", lint_records);
     group.bench("bare-parse", bare);
     group.bench("bare-parse-reading", bare_reading);
     group.finish();
@@ -144,7 +128,7 @@ fn main() {
             common::interleaved(
                 "throughput lint / bare parse (time bare / time lint)",
                 bare,
-                lint,
+                lint_records,
                 ">= 0.8"
             )
         );
@@ -153,7 +137,7 @@ fn main() {
             common::interleaved(
                 "throughput lint / bare parse reading the file (time bare / time lint)",
                 bare_reading,
-                lint,
+                lint_records,
                 "none: for context"
             )
         );

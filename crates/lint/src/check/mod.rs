@@ -120,17 +120,12 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
 /// holds no member the request does not define), from the core's report.
 #[cold]
 fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
-    let mut out = placed_all(text, report.violations());
-    out.sort_by_key(|f| (f.span.start, f.rule));
-    // Two identical findings (two equal recipients placed on a literal with escapes) are one,
-    // as on the slow path.
-    out.dedup();
-    out
+    with_report(text, report.violations(), [])
 }
 
-/// The findings of `text`, of which a patched copy is a request: the core's `violations` of
-/// the copy (none about what the patches changed), placed in `text` by their pointers, and
-/// the `patched` findings, about what they changed.
+/// The findings of `text`: the core's `violations` (of `text`, or of a patched copy, none
+/// about what the patches changed), placed in `text` by their pointers, and the `patched`
+/// findings, about what the patches changed.
 fn with_report(
     text: &str,
     violations: &[Violation],

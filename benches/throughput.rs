@@ -83,6 +83,7 @@ fn bare_parse(lines: &[impl AsRef<[u8]> + Sync]) -> usize {
 }
 
 fn main() {
+    common::pool_as_the_binary();
     let mut c = Criterion::default().configure_from_args();
     let records = records();
     let (file, inputs) = jsonl_file("requests.jsonl", &records);

@@ -15,6 +15,12 @@ use kaleyra_wa_linter::{Event, Format, Input, Options, RenderOptions, Reporter, 
 use crate::{FormatArg, LintArgs};
 
 pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
+    // This thread reads the inputs and writes the reports; made a thread of the pool, it also
+    // lints while it waits (`kaleyra_wa_linter::run`). The pool cannot have been built yet
+    // (nothing ran on it); if it had been, the pool's own threads would lint alone, as well.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
     let here = [PathBuf::from(".")];
     let paths = if args.paths.is_empty() {
         &here[..]

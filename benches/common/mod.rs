@@ -21,6 +21,16 @@ use criterion::{BenchmarkGroup, Criterion, Throughput};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Makes this thread one of rayon's pool, as the binary does (`src/run.rs`), so that what is
+/// measured is what ships: the thread that reads and writes lints while it waits. Call it
+/// first, before anything runs on the pool.
+pub fn pool_as_the_binary() {
+    rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global()
+        .expect("called first, before the pool is built");
+}
+
 /// Total time and iterations of every benchmark run so far, by `group/name`.
 static TIMES: Mutex<BTreeMap<String, (Duration, u64)>> = Mutex::new(BTreeMap::new());
 

@@ -71,6 +71,12 @@ pub struct Interrupted {
 ///
 /// An error returned by `emit` (a closed pipe) stops the run at once; it is returned with
 /// the counts so far.
+///
+/// Linting runs on rayon's current pool; reading and `emit` run on the calling thread. When
+/// that thread is one of the pool's (as the binary's main thread is, by
+/// [`ThreadPoolBuilder::use_current_thread`](rayon::ThreadPoolBuilder::use_current_thread)),
+/// it lints too while it waits, instead of sleeping beside a full pool (on two cores, JSON
+/// Lines are linted about a tenth faster).
 pub fn run(
     inputs: impl IntoIterator<Item = Input>,
     options: Options,

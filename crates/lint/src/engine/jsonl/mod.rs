@@ -160,9 +160,11 @@ struct Returned<T> {
     outcome: Outcome<T>,
 }
 
-/// Waits for the next linted chunk. On a thread of the pool (a caller running the linter
-/// from its own parallel work), blocking would keep it from running the very jobs it waits
-/// for (with one thread, for ever): it runs pool jobs while it waits.
+/// Waits for the next linted chunk. On a thread of the pool (the binary's main thread is one,
+/// see [`run`](super::run)), it lints while it waits: it runs the pool's
+/// jobs, and when there are none, waits for the chunk a little ([`IDLE`]) before it looks
+/// again (another thread may have split its chunk). Blocking there for good would keep it from
+/// running the very jobs it waits for (with one thread, for ever).
 fn next_linted<M>(linted: &mpsc::Receiver<M>) -> Option<M> {
     if rayon::current_thread_index().is_none() {
         return linted.recv().ok();
@@ -171,14 +173,20 @@ fn next_linted<M>(linted: &mpsc::Receiver<M>) -> Option<M> {
         match linted.try_recv() {
             Ok(message) => return Some(message),
             Err(mpsc::TryRecvError::Disconnected) => return None,
-            Err(mpsc::TryRecvError::Empty) => {
-                if rayon::yield_now() != Some(rayon::Yield::Executed) {
-                    std::thread::yield_now();
-                }
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+            match linted.recv_timeout(IDLE) {
+                Ok(message) => return Some(message),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
         }
     }
 }
+
+/// How long a pool thread with no job to run waits for a chunk before it looks for jobs again.
+const IDLE: std::time::Duration = std::time::Duration::from_micros(100);
 
 /// Lints the lines of one chunk, the first being line `first_line` of the input, in parallel.
 fn lint_chunk<T: Send>(
@@ -204,7 +212,7 @@ fn lint_chunk<T: Send>(
     if buffer.last() == Some(&b'\n') {
         lines.pop();
     }
-    let mut results: Vec<Linted<T>> = Vec::new();
+    let mut results: Vec<Linted<T>> = Vec::with_capacity(lines.len() - from);
     let mut findings = 0;
     let mut at = from;
     while at < lines.len() {

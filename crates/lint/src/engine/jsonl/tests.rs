@@ -120,26 +120,32 @@ fn a_chunk_holds_at_most_its_budget_of_findings() {
     assert!(parts >= 4, "{parts}");
 }
 
-/// Run from inside the pool (a caller's own parallel work), on one thread or two, the
-/// stream ends: the thread that waits for chunks runs them.
+/// Run from inside the pool, on one thread or two, the stream ends: the thread that waits
+/// for chunks runs them. The thread is one of the pool's either as a caller's own parallel
+/// work is (`install`) or as the binary's main thread is (`use_current_thread`).
 #[test]
 fn the_stream_ends_when_run_on_a_thread_of_the_pool() {
     let count = CHUNK_LINES * (IN_FLIGHT + 2);
     let input: String = (0..count).map(line).collect::<Vec<_>>().join("\n");
     let (expected, _, _) = stream(input.clone(), None);
-    for threads in [1, 2] {
+    for (threads, current) in [(1, false), (2, false), (1, true), (2, true)] {
         let (done, ended) = std::sync::mpsc::channel();
         let input = input.clone();
         std::thread::spawn(move || {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let _ = done.send(pool.install(|| stream(input, None).0));
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+            let events = if current {
+                let _pool = pool.use_current_thread().build().unwrap();
+                stream(input, None).0
+            } else {
+                pool.build().unwrap().install(|| stream(input, None).0)
+            };
+            let _ = done.send(events);
         });
         let events = ended
             .recv_timeout(std::time::Duration::from_secs(120))
-            .unwrap_or_else(|_| panic!("the stream did not end on {threads} thread(s)"));
+            .unwrap_or_else(|_| {
+                panic!("the stream did not end on {threads} thread(s), current: {current}")
+            });
         assert_eq!(events, expected);
     }
 }

@@ -4,10 +4,14 @@
 //! at least 0.8). The bare parse's lines are in memory; the linter reads its file. A second
 //! ratio compares the linter with a bare parse that reads the file too (read whole, split at
 //! line feeds), to tell the cost of reading from the cost of linting. A third compares the
-//! two on 100,000 tiny records (`{}` and the like), each with findings.
+//! linter's checks of the lines in memory (no reading, no streaming) with the bare parse. A
+//! fourth compares the linter and the bare parse on 100,000 tiny records (`{}` and the
+//! like), each with findings. The pool is built as the binary builds it: the thread that
+//! reads and writes is one of its threads.
 //!
 //! `cargo bench --bench throughput`.
 
+use std::hint::black_box;
 use std::io::Write;
 
 use criterion::Criterion;
@@ -82,6 +86,33 @@ fn bare_parse(lines: &[impl AsRef<[u8]> + Sync]) -> usize {
         .count()
 }
 
+/// The linter's work on each of `lines` held in memory, on every core, without reading or
+/// streaming: each line linted as a record and its findings rendered for the JSON reporter.
+/// How many findings.
+fn lint_lines(lines: &[impl AsRef<[u8]> + Sync]) -> usize {
+    lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let document = kaleyra_wa_linter::lint_document(
+                "requests.jsonl",
+                Some(i + 1),
+                line.as_ref(),
+                i + 1,
+                Options::default(),
+            );
+            for finding in &document.findings {
+                black_box(kaleyra_wa_linter::prepare(
+                    Format::Json,
+                    RenderOptions::default(),
+                    finding,
+                ));
+            }
+            document.findings.len()
+        })
+        .sum()
+}
+
 fn main() {
     common::pool_as_the_binary();
     let mut c = Criterion::default().configure_from_args();
@@ -140,6 +171,15 @@ fn main() {
                 bare_reading,
                 lint_records,
                 "none: for context"
+            )
+        );
+        println!(
+            "{}",
+            common::interleaved(
+                "per-record work: the linter's checks of the lines in memory, findings rendered, / bare parse (time bare / time checks)",
+                bare,
+                || lint_lines(&records),
+                "none: for context (the linter without reading and streaming)"
             )
         );
         println!(

@@ -20,6 +20,7 @@
 
 mod patch;
 mod schema;
+mod suggest;
 mod syntax;
 #[cfg(test)]
 mod testing;

@@ -113,7 +113,7 @@ pub(super) fn unknown_member(object: &str, key: &str, span: Range<usize>) -> Doc
     kaleyra_wa::pointer::push_token(&mut member, key);
     let finding =
         DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
-    match did_you_mean(object, key) {
+    match super::suggest::did_you_mean(object, key) {
         Some(suggestion) => finding.help(suggestion),
         None => finding,
     }
@@ -312,49 +312,5 @@ pub(super) fn constant_at(pointer: &str) -> Option<&'static str> {
     match schema.get("oneOf")?.as_array()?.as_slice() {
         [only] => only.get("const")?.as_str(),
         _ => None,
-    }
-}
-
-/// Jaro-Winkler similarity of two names: over bytes when both are ASCII (the same value,
-/// counted without decoding characters again for every comparison), else over characters.
-fn similarity(a: &str, b: &str) -> f64 {
-    if a.is_ascii() && b.is_ascii() {
-        strsim::generic_jaro_winkler(&Bytes(a.as_bytes()), &Bytes(b.as_bytes()))
-    } else {
-        strsim::jaro_winkler(a, b)
-    }
-}
-
-/// A byte string, iterated by reference as strsim's generic functions want.
-struct Bytes<'s>(&'s [u8]);
-
-impl<'s> IntoIterator for &Bytes<'s> {
-    type Item = &'s u8;
-    type IntoIter = std::slice::Iter<'s, u8>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-/// "did you mean `x`?" for an unknown member of the object at `object_pointer`.
-fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
-    let properties = subschema_at(object_pointer)?
-        .get("properties")?
-        .as_object()?;
-    let (best, score) = properties
-        .iter()
-        .filter(|(_, schema)| **schema != Value::Bool(false))
-        .map(|(name, _)| (name, similarity(name, key)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))?;
-    if score >= 0.8 {
-        Some(format!("did you mean `{best}`?"))
-    } else {
-        let names: Vec<String> = properties
-            .iter()
-            .filter(|(_, schema)| **schema != Value::Bool(false))
-            .map(|(name, _)| format!("`{name}`"))
-            .collect();
-        Some(format!("allowed here: {}", names.join(", ")))
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bytesize::ByteSize;
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use kaleyra_wa::Rule;
 use kaleyra_wa_linter::Format;
@@ -112,32 +113,26 @@ fn parse_output(text: &str) -> Result<(FormatArg, PathBuf), String> {
     Ok((format, PathBuf::from(path)))
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FormatArg {
-    /// rustc-style diagnostics with source excerpts
-    Human,
-    /// one JSON object: {"version": 1, "findings": [...], "summary": {...}}
-    Json,
-    /// SARIF 2.1.0 (GitHub code scanning)
-    Sarif,
-    /// GitHub Actions workflow commands
-    Github,
-    /// GitLab Code Quality report
-    Gitlab,
-    /// JUnit XML (Jenkins, GitLab, Azure DevOps, CircleCI)
-    Junit,
-}
+/// A `--format` or `--output` FORMAT: one of the library's [`Format`]s, by its name.
+#[derive(Clone, Copy, Debug)]
+struct FormatArg(Format);
 
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Format {
-        match format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Sarif => Format::Sarif,
-            FormatArg::Github => Format::Github,
-            FormatArg::Gitlab => Format::Gitlab,
-            FormatArg::Junit => Format::Junit,
-        }
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [FormatArg; Format::ALL.len()] = {
+            let mut all = [FormatArg(Format::Human); Format::ALL.len()];
+            let mut i = 0;
+            while i < all.len() {
+                all[i] = FormatArg(Format::ALL[i]);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.summary()))
     }
 }
 

@@ -30,7 +30,7 @@ pub(crate) fn lint(args: LintArgs, config: Option<&Config>) -> ExitCode {
     let inputs = inputs(paths, &args, config);
     let format = args
         .format
-        .map(Format::from)
+        .map(|format| format.0)
         .or(config.and_then(|config| config.format))
         .unwrap_or(Format::Human);
     let deny_warnings = args.deny_warnings || config.is_some_and(|config| config.deny_warnings);
@@ -160,7 +160,7 @@ fn options(args: &LintArgs, config: Option<&Config>, format: Format) -> Options 
         // Human output shows excerpts; SARIF gives each result its snippet and context.
         snippets: [format]
             .into_iter()
-            .chain(args.output.iter().map(|(format, _)| Format::from(*format)))
+            .chain(args.output.iter().map(|(format, _)| format.0))
             .any(|format| matches!(format, Format::Human | Format::Sarif)),
         max_file_size: args
             .max_file_size
@@ -188,12 +188,12 @@ fn outputs(format: Format, files: &[(FormatArg, PathBuf)]) -> Result<Vec<Output>
         match File::create(path) {
             Ok(file) => {
                 let out: Box<dyn Write> = Box::new(BufWriter::new(file));
-                let out: Box<dyn Write> = match format {
+                let out: Box<dyn Write> = match format.0 {
                     // A file gets what a pipe gets: no colour.
-                    FormatArg::Human => Box::new(anstream::AutoStream::never(out)),
+                    Format::Human => Box::new(anstream::AutoStream::never(out)),
                     _ => out,
                 };
-                outputs.push((Format::from(*format), out));
+                outputs.push((format.0, out));
             }
             Err(error) => return Err(format!("cannot create {}: {error}", path.display())),
         }

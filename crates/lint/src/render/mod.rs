@@ -63,6 +63,20 @@ impl Format {
         }
     }
 
+    /// What the format is, in a line (as `--format` lists it).
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Format::Human => "rustc-style diagnostics with source excerpts",
+            Format::Json => {
+                r#"one JSON object: {"version": 1, "findings": [...], "summary": {...}}"#
+            }
+            Format::Sarif => "SARIF 2.1.0 (GitHub code scanning)",
+            Format::Github => "GitHub Actions workflow commands",
+            Format::Gitlab => "GitLab Code Quality report",
+            Format::Junit => "JUnit XML (Jenkins, GitLab, Azure DevOps, CircleCI)",
+        }
+    }
+
     /// The format named `name`.
     pub fn from_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|format| format.name() == name)

@@ -160,11 +160,11 @@ struct Returned<T> {
     outcome: Outcome<T>,
 }
 
-/// Waits for the next linted chunk. On a thread of the pool (the binary's main thread is one,
-/// see [`run`](super::run)), it lints while it waits: it runs the pool's
-/// jobs, and when there are none, waits for the chunk a little ([`IDLE`]) before it looks
-/// again (another thread may have split its chunk). Blocking there for good would keep it from
-/// running the very jobs it waits for (with one thread, for ever).
+/// Waits for the next linted chunk. On a thread of the pool (the binary's main thread is
+/// one, see [`run`](super::run)), it lints while it waits: it runs the pool's jobs, and when
+/// there are none, waits for the chunk a little ([`IDLE`]) before it looks again (another
+/// thread may have split its chunk). Blocking there for good would keep it from running the
+/// very jobs it waits for (with one thread, for ever).
 fn next_linted<M>(linted: &mpsc::Receiver<M>) -> Option<M> {
     if rayon::current_thread_index().is_none() {
         return linted.recv().ok();

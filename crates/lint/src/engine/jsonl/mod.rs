@@ -58,14 +58,17 @@ pub(super) fn lint_json_lines<T: Send>(
     // Chunks handed to the pool come back, linted, on this channel, with their sequence
     // number and their buffer (reused for a later chunk).
     let (done, linted) = mpsc::channel::<Returned<T>>();
-    rayon::in_place_scope(|scope| {
+    // FIFO: a thread of the pool that runs the chunks it handed out (this one, while it
+    // waits) runs the oldest first, the one written next; the newest stay queued for the
+    // other threads while this one writes and reads.
+    rayon::in_place_scope_fifo(|scope| {
         let mut buffers: Vec<Buffer> = Vec::new();
         // Each chunk in flight, oldest first (`None`: not linted yet).
         let mut pending: VecDeque<Option<Returned<T>>> = VecDeque::new();
         // Lints the chunk at `sequence` from its line `from` on.
         let spawn = |sequence: usize, buffer: Buffer, first_line: usize, from: usize| {
             let done = done.clone();
-            scope.spawn(move |_| {
+            scope.spawn_fifo(move |_| {
                 let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
                     lint_chunk(name, buffer.bytes(), first_line, from, options, prepare)
                 }));

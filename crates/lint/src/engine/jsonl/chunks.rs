@@ -10,7 +10,7 @@ pub(super) const READ: usize = 64 << 10;
 /// The first chunk holds at most this many lines, and each next one twice as many as the
 /// one before, up to [`CHUNK_LINES`]: the cores start on a small chunk soon, not on a full
 /// one once it is read.
-const FIRST_LINES: usize = 64;
+pub(super) const FIRST_LINES: usize = 64;
 
 /// A chunk's bytes, at the start of storage that stays initialized as it is reused: a read
 /// goes into it without zeroing it first (but for the first use of each byte).

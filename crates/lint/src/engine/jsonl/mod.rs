@@ -87,8 +87,17 @@ pub(super) fn lint_json_lines<T: Send>(
         let mut first_line = 1;
         let mut ended = false;
         let mut read_error = None;
+        // The only thread of the pool (one core, `RAYON_NUM_THREADS=1`) lints what it read
+        // before it reads more: no other thread would lint it while a read blocks on a slow
+        // producer, and its findings would wait for that read.
+        let in_flight =
+            if rayon::current_thread_index().is_some() && rayon::current_num_threads() == 1 {
+                1
+            } else {
+                IN_FLIGHT
+            };
         loop {
-            if !ended && pending.len() < IN_FLIGHT {
+            if !ended && pending.len() < in_flight {
                 // Buffers start small and grow to what the chunks need: a chunk of 256
                 // short records is far smaller than `CHUNK`.
                 let mut buffer = buffers.pop().unwrap_or_default();
@@ -145,7 +154,7 @@ pub(super) fn lint_json_lines<T: Send>(
                     None => Ok(()),
                 };
             }
-            if pending.len() == IN_FLIGHT || ended {
+            if pending.len() == in_flight || ended {
                 // Every job sends its chunk back (a panic is caught and sent), and this
                 // function holds a sender: the wait ends with the next chunk.
                 if let Some(chunk) = next_linted(&linted) {

@@ -150,6 +150,75 @@ fn the_stream_ends_when_run_on_a_thread_of_the_pool() {
     }
 }
 
+/// A reader that gives one line per read and counts, at each read, the events emitted so far.
+struct Dripping {
+    lines: std::vec::IntoIter<String>,
+    emitted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    reads: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl Read for Dripping {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let emitted = self.emitted.load(std::sync::atomic::Ordering::SeqCst);
+        self.reads.lock().unwrap().push(emitted);
+        let Some(line) = self.lines.next() else {
+            return Ok(0);
+        };
+        let bytes = format!("{line}\n");
+        assert!(bytes.len() <= buf.len(), "a read holds a line");
+        buf[..bytes.len()].copy_from_slice(bytes.as_bytes());
+        Ok(bytes.len())
+    }
+}
+
+/// The only thread of the pool (one core) writes a chunk's findings before it reads past
+/// that chunk: a slow producer's next line does not hold them back.
+#[test]
+fn alone_in_the_pool_a_chunk_is_written_before_the_next_is_read() {
+    let (done, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+            .unwrap();
+        let emitted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let reads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        // Every line has a finding (a bad phone number).
+        let lines: Vec<String> = (0..3 * CHUNK_LINES)
+            .map(|_| VALID.replacen("9198", "0198", 1))
+            .collect();
+        let reader = Dripping {
+            lines: lines.into_iter(),
+            emitted: emitted.clone(),
+            reads: reads.clone(),
+        };
+        let mut summary = Summary::default();
+        let result = lint_json_lines(
+            "in.jsonl",
+            Box::new(reader),
+            Options::default(),
+            &|_| (),
+            &mut summary,
+            &mut |_| {
+                emitted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        let reads = reads.lock().unwrap().clone();
+        let _ = done.send((result.is_ok(), summary.errors, reads));
+    });
+    let (ok, errors, reads) = ended
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the stream ends");
+    assert!(ok);
+    assert_eq!(errors, 3 * CHUNK_LINES);
+    // The read of the line after the first chunk (one line per read) comes once that
+    // chunk's findings, one per line, are written.
+    let first = super::chunks::FIRST_LINES;
+    assert!(reads[first] >= first, "{:?}", &reads[..first + 2]);
+}
+
 #[test]
 fn a_failing_emit_stops_the_stream_at_once() {
     let count = CHUNK_LINES * (IN_FLIGHT + 2);

@@ -15,19 +15,11 @@ const ROUNDING: f64 = 1e-9;
 /// "did you mean `x`?" for an unknown member `key` of the object at `object_pointer`, or the
 /// names allowed there.
 pub(super) fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
-    let properties = subschema_at(object_pointer)?
-        .get("properties")?
-        .as_object()?;
-    let names = || {
-        properties
-            .iter()
-            .filter(|(_, schema)| **schema != Value::Bool(false))
-            .map(|(name, _)| name.as_str())
-    };
+    let names = allowed_names(object_pointer)?;
     // The last of the most similar names. A name whose bound is below the best score so far
     // cannot be it, and is not compared: the same answer for fewer comparisons.
     let mut best: Option<(&str, f64)> = None;
-    for name in names() {
+    for name in names.clone() {
         if let Some((_, score)) = best
             && bound(name, key) < score - ROUNDING
         {
@@ -39,11 +31,30 @@ pub(super) fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
         }
     }
     let (best, score) = best?;
+    Some(suggestion(names, best, score))
+}
+
+/// The members the object at `object_pointer` allows (not those the schema forbids).
+fn allowed_names(object_pointer: &str) -> Option<impl Iterator<Item = &'static str> + Clone> {
+    let properties = subschema_at(object_pointer)?
+        .get("properties")?
+        .as_object()?;
+    Some(
+        properties
+            .iter()
+            .filter(|(_, schema)| **schema != Value::Bool(false))
+            .map(|(name, _)| name.as_str()),
+    )
+}
+
+/// The help for an unknown member whose most similar of the allowed `names` is `best`, at
+/// `score`.
+fn suggestion<'a>(names: impl Iterator<Item = &'a str>, best: &str, score: f64) -> String {
     if score >= CLOSE {
-        Some(format!("did you mean `{best}`?"))
+        format!("did you mean `{best}`?")
     } else {
-        let names: Vec<String> = names().map(|name| format!("`{name}`")).collect();
-        Some(format!("allowed here: {}", names.join(", ")))
+        let names: Vec<String> = names.map(|name| format!("`{name}`")).collect();
+        format!("allowed here: {}", names.join(", "))
     }
 }
 
@@ -103,24 +114,12 @@ mod tests {
 
     /// The suggestion computed by comparing every name, as it was before the bound.
     fn compared_with_every_name(object_pointer: &str, key: &str) -> Option<String> {
-        let properties = subschema_at(object_pointer)?
-            .get("properties")?
-            .as_object()?;
-        let names = || {
-            properties
-                .iter()
-                .filter(|(_, schema)| **schema != Value::Bool(false))
-                .map(|(name, _)| name.as_str())
-        };
-        let (best, score) = names()
+        let names = allowed_names(object_pointer)?;
+        let (best, score) = names
+            .clone()
             .map(|name| (name, similarity(name, key)))
             .max_by(|a, b| a.1.total_cmp(&b.1))?;
-        if score >= CLOSE {
-            Some(format!("did you mean `{best}`?"))
-        } else {
-            let names: Vec<String> = names().map(|name| format!("`{name}`")).collect();
-            Some(format!("allowed here: {}", names.join(", ")))
-        }
+        Some(suggestion(names, best, score))
     }
 
     /// Every object of the request schema, by pointer, and its member names.

@@ -18,12 +18,19 @@ pub(super) const FIRST_LINES: usize = 64;
 pub(super) struct Buffer {
     storage: Vec<u8>,
     len: usize,
+    /// Where the chunk's line feeds are, as [`Chunks::fill`] found them.
+    newlines: Vec<usize>,
 }
 
 impl Buffer {
     /// The chunk.
     pub(super) fn bytes(&self) -> &[u8] {
         &self.storage[..self.len]
+    }
+
+    /// Where the chunk's line feeds are, in order.
+    pub(super) fn newlines(&self) -> &[usize] {
+        &self.newlines
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -50,13 +57,13 @@ impl Buffer {
 
     fn truncate(&mut self, len: usize) {
         self.len = self.len.min(len);
+        let kept = self.newlines.partition_point(|&at| at < self.len);
+        self.newlines.truncate(kept);
     }
 }
 
-/// What [`Chunks::fill`] read.
+/// What [`Chunks::fill`] read (its line feeds are in [`Buffer::newlines`]).
 pub(super) struct Filled {
-    /// Line feeds in the chunk: the number of its lines, but for a last one without.
-    pub(super) newlines: usize,
     /// Whether the input ended.
     pub(super) eof: bool,
 }
@@ -90,18 +97,17 @@ impl Chunks {
         let most = self.lines;
         self.lines = (most * 2).min(CHUNK_LINES);
         buffer.len = 0;
-        let mut lines = 0;
+        buffer.newlines.clear();
         // What the last read carried over first.
         let carried = &self.carried[self.carried_at..];
-        if let Some(end) = memchr::memchr_iter(b'\n', carried).nth(most - 1) {
-            buffer.extend_from_slice(&carried[..=end]);
-            self.carried_at += end + 1;
-            return Ok(Filled {
-                newlines: most,
-                eof: false,
-            });
+        for end in memchr::memchr_iter(b'\n', carried) {
+            buffer.newlines.push(end);
+            if buffer.newlines.len() == most {
+                buffer.extend_from_slice(&carried[..=end]);
+                self.carried_at += end + 1;
+                return Ok(Filled { eof: false });
+            }
         }
-        lines += memchr::memchr_iter(b'\n', carried).count();
         buffer.extend_from_slice(carried);
         self.carried.clear();
         self.carried_at = 0;
@@ -109,41 +115,33 @@ impl Chunks {
             // Reads sized to end near the chunk's last line, as far as the lines so far
             // tell: little is read past it and carried.
             let mut want = READ.min(CHUNK - buffer.len);
+            let lines = buffer.newlines.len();
             if lines > 0 {
                 let expected = (most - lines) * (buffer.len / lines);
                 want = want.min(expected + READ / 16);
             }
             let start = buffer.len;
             if self.read(buffer, want)? == 0 {
-                return Ok(Filled {
-                    newlines: lines,
-                    eof: true,
-                });
+                return Ok(Filled { eof: true });
             }
-            for end in memchr::memchr_iter(b'\n', &buffer.bytes()[start..]) {
-                lines += 1;
-                if lines == most {
+            for end in memchr::memchr_iter(b'\n', &buffer.storage[start..buffer.len]) {
+                buffer.newlines.push(start + end);
+                if buffer.newlines.len() == most {
                     self.carry(buffer, start + end + 1);
-                    return Ok(Filled {
-                        newlines: lines,
-                        eof: false,
-                    });
+                    return Ok(Filled { eof: false });
                 }
             }
         }
         // Past `CHUNK` bytes, only the rest of the last line is read, keeping at most
         // `max_line + 2` of its bytes: one past the limit even when the line ends with `\r\n`
         // (lines are measured without the `\r`).
-        let line_start = memchr::memrchr(b'\n', buffer.bytes()).map_or(0, |i| i + 1);
+        let line_start = buffer.newlines.last().map_or(0, |at| at + 1);
         let keep_until = line_start.saturating_add(max_line).saturating_add(2);
         loop {
             let start = buffer.len;
             if self.read(buffer, READ)? == 0 {
                 buffer.truncate(keep_until);
-                return Ok(Filled {
-                    newlines: lines,
-                    eof: true,
-                });
+                return Ok(Filled { eof: true });
             }
             match memchr::memchr(b'\n', &buffer.bytes()[start..]) {
                 Some(at) => {
@@ -152,10 +150,8 @@ impl Chunks {
                         .extend_from_slice(&buffer.bytes()[newline + 1..]);
                     buffer.truncate(newline.min(keep_until));
                     buffer.push(b'\n');
-                    return Ok(Filled {
-                        newlines: lines + 1,
-                        eof: false,
-                    });
+                    buffer.newlines.push(buffer.len - 1);
+                    return Ok(Filled { eof: false });
                 }
                 None => buffer.truncate(keep_until),
             }
@@ -197,6 +193,12 @@ impl Chunks {
 mod tests {
     use super::*;
 
+    /// The line feeds `fill` recorded are the chunk's.
+    fn assert_newlines_found(buffer: &Buffer) {
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', buffer.bytes()).collect();
+        assert_eq!(buffer.newlines(), newlines);
+    }
+
     #[test]
     fn a_json_lines_chunk_holds_a_bounded_number_of_lines() {
         let input = "{}\n".repeat(2 * CHUNK_LINES + 5);
@@ -206,7 +208,7 @@ mod tests {
         loop {
             let filled = chunks.fill(&mut buffer, 100).unwrap();
             let newlines = memchr::memchr_iter(b'\n', buffer.bytes()).count();
-            assert_eq!(filled.newlines, newlines);
+            assert_newlines_found(&buffer);
             sizes.push(newlines);
             if filled.eof {
                 break;
@@ -284,7 +286,8 @@ mod tests {
             let mut read: Vec<Vec<u8>> = Vec::new();
             loop {
                 let filled = chunks.fill(&mut buffer, max_line).unwrap();
-                assert!(filled.newlines <= CHUNK_LINES + 1);
+                assert!(buffer.newlines().len() <= CHUNK_LINES + 1);
+                assert_newlines_found(&buffer);
                 let bytes = buffer.bytes();
                 assert!(bytes.is_empty() || bytes.ends_with(b"\n") || filled.eof);
                 assert!(bytes.len() <= CHUNK + max_line + 2 + READ);

@@ -10,6 +10,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc;
 
@@ -72,7 +73,15 @@ pub(super) fn lint_json_lines<T: Send>(
             let done = done.clone();
             scope.spawn_fifo(move |_| {
                 let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                    lint_chunk(name, buffer.bytes(), first_line, from, options, prepare)
+                    lint_chunk(
+                        name,
+                        buffer.bytes(),
+                        buffer.newlines(),
+                        first_line,
+                        from,
+                        options,
+                        prepare,
+                    )
                 }));
                 // The receiver lives until every chunk in flight is back.
                 let _ = done.send(Returned {
@@ -102,9 +111,9 @@ pub(super) fn lint_json_lines<T: Send>(
                 // short records is far smaller than `CHUNK`.
                 let mut buffer = buffers.pop().unwrap_or_default();
                 let lines = match chunks.fill(&mut buffer, options.max_line_length) {
-                    Ok(Filled { newlines, eof }) => {
+                    Ok(Filled { eof }) => {
                         ended = eof;
-                        newlines
+                        buffer.newlines().len()
                     }
                     Err(error) => {
                         ended = true;
@@ -202,30 +211,34 @@ fn next_linted<M>(linted: &mpsc::Receiver<M>) -> Option<M> {
 /// How long a pool thread with no job to run waits for a chunk before it looks for jobs again.
 const IDLE: std::time::Duration = std::time::Duration::from_micros(100);
 
-/// Lints the lines of one chunk, the first being line `first_line` of the input, in parallel.
+/// Lints the lines of one chunk, the first being line `first_line` of the input, in parallel;
+/// `newlines` are where the chunk's line feeds are.
 fn lint_chunk<T: Send>(
     name: &str,
     buffer: &[u8],
+    newlines: &[usize],
     first_line: usize,
     from: usize,
     options: Options,
     prepare: &(dyn Fn(&Finding) -> T + Sync),
 ) -> (Vec<Linted<T>>, Option<usize>) {
-    let mut lines = Vec::new();
+    // Each line, without its line feed and a `\r` before it; a last one without a line
+    // feed (the input's last line) too.
+    let last = newlines.last().map_or(0, |at| at + 1);
+    let ends = newlines.iter().copied();
+    let ends = ends.chain((last < buffer.len()).then_some(buffer.len()));
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', buffer).chain(std::iter::once(buffer.len())) {
-        let mut line_end = end;
-        if line_end > start && buffer[line_end - 1] == b'\r' {
-            line_end -= 1;
-        }
-        lines.push(start..line_end);
-        start = end + 1;
-    }
-    // A chunk that ends with a newline (all but the input's last): the empty piece after it
-    // is not a line.
-    if buffer.last() == Some(&b'\n') {
-        lines.pop();
-    }
+    let lines: Vec<Range<usize>> = ends
+        .map(|end| {
+            let mut line_end = end;
+            if line_end > start && buffer[line_end - 1] == b'\r' {
+                line_end -= 1;
+            }
+            let line = start..line_end;
+            start = end + 1;
+            line
+        })
+        .collect();
     let mut results: Vec<Linted<T>> = Vec::with_capacity(lines.len() - from);
     let mut findings = 0;
     let mut at = from;

@@ -98,11 +98,13 @@ fn a_chunk_holds_at_most_its_budget_of_findings() {
     let record = format!("{{{}}}", members.join(", "));
     let count = 3 * FINDINGS / MAX_SHOWN + 7;
     let buffer = format!("{record}\n").repeat(count).into_bytes();
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', &buffer).collect();
     let options = Options::default();
     let prepare = |_: &Finding| ();
     let (mut from, mut parts, mut records) = (0, 0, 0);
     loop {
-        let (results, rest) = lint_chunk("in.jsonl", &buffer, 1, from, options, &prepare);
+        let (results, rest) =
+            lint_chunk("in.jsonl", &buffer, &newlines, 1, from, options, &prepare);
         let findings: usize = results.iter().map(Linted::findings).sum();
         assert!(findings <= FINDINGS, "{findings}");
         assert!(results.iter().all(|r| r.findings() == MAX_SHOWN));

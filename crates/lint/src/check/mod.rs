@@ -86,7 +86,9 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
     // parse of valid input then need not check each string.
     let text = simdutf8::basic::from_utf8(bytes).ok();
     if let Some(text) = text {
-        match serde_json::from_str::<SendRequest>(text) {
+        // Matched by reference: the request (hundreds of bytes) is not moved again.
+        let parsed = serde_json::from_str::<SendRequest>(text);
+        match &parsed {
             Ok(request) => {
                 let report = request.validate();
                 if report.is_clean() {
@@ -100,7 +102,7 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                 // A member the request does not define, a wrong constant, a value of the
                 // wrong type, a missing member: the typed parse of a patched copy finds the
                 // rest, without the slow path.
-                let error = JsonError::new(bytes, &error);
+                let error = JsonError::new(bytes, error);
                 let found = match error.rule() {
                     Rule::Unknown if unknown::may_apply(&error) => unknown::check(text, &error),
                     Rule::Constant | Rule::Type | Rule::Missing => patch::check(text, &error),
@@ -110,7 +112,12 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                     return findings;
                 }
             }
-            Err(_) => {}
+            Err(error) => {
+                // A syntax error: the one finding, without parsing again.
+                if let Some(finding) = syntax::syntax_error(bytes, error) {
+                    return vec![finding];
+                }
+            }
         }
     }
     // The typed parse failed (or the bytes are not UTF-8).

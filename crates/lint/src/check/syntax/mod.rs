@@ -8,7 +8,21 @@ use serde_json::Value;
 
 use kaleyra_wa::{JsonError, JsonErrorKind, Rule};
 
-use super::DocFinding;
+use super::{BOM, DocFinding};
+
+/// The finding of a document whose typed parse stopped at `error`, a syntax error, without
+/// the slow path's second parse: up to that error the typed parse read the text as JSON, as
+/// a parse into a `Value` does (the grammar is the same), and stopped where that one stops.
+/// `None` where the slow path says more: after a byte order mark, past a number too large
+/// for `f64` (it parses on), at nesting too deep.
+pub(super) fn syntax_error(bytes: &[u8], error: &serde_json::Error) -> Option<DocFinding> {
+    if bytes.starts_with(BOM) {
+        return None;
+    }
+    let json = JsonError::new(bytes, error);
+    matches!(json.kind(), JsonErrorKind::Syntax | JsonErrorKind::Eof)
+        .then(|| syntax_finding(bytes, &json))
+}
 
 /// Parses `body` (`text`, when it is UTF-8) into a tree. JSON numbers have no limit
 /// (RFC 8259, section 6), but `serde_json` rejects one past `f64` ("number out of range"):
@@ -321,77 +335,4 @@ pub(super) fn member_at(prefix: &[u8], next: Option<u8>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The pointer `serde_path_to_error` gives for the error of parsing `bytes` as a `Value`
-    /// (which has no data errors: the error is the syntax error).
-    fn tracked(bytes: &[u8]) -> Option<(String, JsonError)> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let error = match serde_path_to_error::deserialize::<_, Value>(&mut de) {
-            // Trailing characters: after the document, at the top level.
-            Ok(_) => {
-                return de
-                    .end()
-                    .err()
-                    .map(|e| (String::new(), JsonError::new(bytes, &e)));
-            }
-            Err(error) => error,
-        };
-        let mut pointer = String::new();
-        for segment in error.path().iter() {
-            match segment {
-                serde_path_to_error::Segment::Seq { index } => {
-                    kaleyra_wa::pointer::push_token(&mut pointer, &index.to_string())
-                }
-                serde_path_to_error::Segment::Map { key } => {
-                    kaleyra_wa::pointer::push_token(&mut pointer, key)
-                }
-                _ => {}
-            }
-        }
-        Some((pointer, JsonError::new(bytes, error.inner())))
-    }
-
-    /// `member_at` agrees with a path-tracking parse on every text one edit away from a
-    /// document with nested objects, arrays, escapes and every kind of scalar: each prefix,
-    /// each byte deleted, and a stray byte inserted at each place.
-    #[test]
-    fn the_member_being_parsed_is_the_one_a_tracking_parser_names() {
-        let document = br#"{"a": {"b\"/~": [1, {"c": [true, "x\\"]}, -2.5e3, 0], "d": null},
-            "e": [[], {}], "f": "g", "h": -0.5}"#;
-        let mut texts: Vec<Vec<u8>> = Vec::new();
-        for at in 0..=document.len() {
-            texts.push(document[..at].to_vec());
-            if at < document.len() {
-                let mut deleted = document.to_vec();
-                deleted.remove(at);
-                texts.push(deleted);
-            }
-            for stray in [b'x', b'"', b',', b'}', b']', b'1', b'0', b'\n'] {
-                let mut inserted = document.to_vec();
-                inserted.insert(at, stray);
-                texts.push(inserted);
-            }
-        }
-        let mut checked = 0;
-        for text in &texts {
-            let Some((expected, error)) = tracked(text) else {
-                continue;
-            };
-            let read = match error.kind() {
-                JsonErrorKind::Eof => text.len(),
-                _ => error.offset(),
-            };
-            assert_eq!(
-                member_at(&text[..read], text.get(read).copied()),
-                expected,
-                "{:?} ({})",
-                String::from_utf8_lossy(text),
-                error.message()
-            );
-            checked += 1;
-        }
-        assert!(checked > 500, "{checked} texts checked");
-    }
-}
+mod tests;

@@ -5,8 +5,9 @@
 //! core's report, each violation placed by [`locate::find`] (a few) or through [`Spans`]. A
 //! document whose only structural problems are members the request does not define, or wrong
 //! constants, values of the wrong type or missing members, takes the same path once they
-//! are set aside ([`unknown`]) or patched ([`patch`]). Anything else takes the slow path, which
-//! finds every problem at once and where it is:
+//! are set aside ([`unknown`]) or patched ([`patch`]). A syntax error the typed parse met is
+//! its one finding ([`syntax`]: the slow path's first step would stop at the same place).
+//! Anything else takes the slow path, which finds every problem at once and where it is:
 //!
 //! 1. `serde_json` into a `Value` ([`syntax`]): a syntax error stops here (there is no tree
 //!    to check).

@@ -13,8 +13,9 @@ use super::{BOM, DocFinding};
 /// The finding of a document whose typed parse stopped at `error`, a syntax error, without
 /// the slow path's second parse: up to that error the typed parse read the text as JSON, as
 /// a parse into a `Value` does (the grammar is the same), and stopped where that one stops.
-/// `None` where the slow path says more: after a byte order mark, past a number too large
-/// for `f64` (it parses on), at nesting too deep.
+/// `None` where the slow path says more (after a byte order mark; past a number too large
+/// for `f64`, where it parses on), and for nesting too deep, which the typed parse never
+/// meets (a container where a text belongs is a data error before it is read).
 pub(super) fn syntax_error(bytes: &[u8], error: &serde_json::Error) -> Option<DocFinding> {
     if bytes.starts_with(BOM) {
         return None;

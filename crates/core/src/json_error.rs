@@ -156,11 +156,21 @@ fn data_rule(message: &str) -> Rule {
     }
 }
 
-/// `serde_json`'s message without the " at line L column C" it appends.
+/// `serde_json`'s message without the " at line L column C" it appends (where it knows the
+/// line), cut by its length: no search through the message.
 fn message(error: &serde_json::Error) -> String {
+    const AT_LINE: &str = " at line ";
     let mut full = error.to_string();
-    if let Some(at) = full.rfind(" at line ") {
-        full.truncate(at);
+    if error.line() != 0 {
+        let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let suffix =
+            AT_LINE.len() + digits(error.line()) + " column ".len() + digits(error.column());
+        // The suffix is ASCII and starts with a space: where it starts is a char boundary.
+        if let Some(at) = full.len().checked_sub(suffix)
+            && full.as_bytes()[at..].starts_with(AT_LINE.as_bytes())
+        {
+            full.truncate(at);
+        }
     }
     full
 }
@@ -238,6 +248,30 @@ mod tests {
         assert_eq!((error.kind(), error.offset()), (JsonErrorKind::Syntax, 6));
         let error = serde_json::from_str::<String>("1").unwrap_err();
         assert_eq!(JsonErrorKind::classify(&error), JsonErrorKind::Data);
+    }
+
+    /// The message is serde_json's without its place, however many digits the line and the
+    /// column have, and whatever the message itself quotes.
+    #[test]
+    fn messages_lose_only_their_place() {
+        let texts = [
+            String::new(),
+            "x".to_owned(),
+            format!("[{}x]", "1,".repeat(600)),
+            format!("{}x", "\n".repeat(12)),
+            format!("{}[tru\n]", "\n".repeat(99)),
+            r#"{"messaging_object at line 1 column 2": 1}"#.to_owned(),
+            r#"{"messaging_object": {"to": "a at line 9 column 9"}, "x at line 1": 2}"#.to_owned(),
+        ];
+        for text in texts {
+            let error = serde_json::from_str::<crate::SendRequest>(&text).unwrap_err();
+            let full = error.to_string();
+            let place = format!(" at line {} column {}", error.line(), error.column());
+            let expected = full
+                .strip_suffix(&place)
+                .expect("serde_json appends the place");
+            assert_eq!(message(&error), expected, "{text}");
+        }
     }
 
     #[test]

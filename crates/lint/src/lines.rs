@@ -75,8 +75,11 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         if self.counts_directly() {
             let before = &self.text[..offset];
-            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-            let line = 1 + memchr::memchr_iter(b'\n', before).count();
+            // One pass finds the line and where it starts.
+            let (mut line, mut line_start) = (1, 0);
+            for newline in memchr::memchr_iter(b'\n', before) {
+                (line, line_start) = (line + 1, newline + 1);
+            }
             return (line, 1 + code_points(&before[line_start..]));
         }
         let index = self.index();

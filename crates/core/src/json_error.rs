@@ -272,6 +272,12 @@ mod tests {
                 .expect("serde_json appends the place");
             assert_eq!(message(&error), expected, "{text}");
         }
+        // An error without a place (line 0) is its message whole, whatever it quotes.
+        let value = serde_json::json!({"x at line 1 column 2": 1});
+        let error = serde_json::from_value::<crate::SendRequest>(value).unwrap_err();
+        assert_eq!(error.line(), 0);
+        assert!(error.to_string().contains(" at line 1 column 2"), "{error}");
+        assert_eq!(message(&error), error.to_string());
     }
 
     #[test]

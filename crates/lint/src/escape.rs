@@ -185,6 +185,22 @@ pub(crate) fn json_string(value: &impl Serialize) -> String {
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
+/// Appends `text` as a JSON string, as [`write_json`] writes it: printable ASCII but `"` and
+/// `\\` (most texts) as it is, after one scan; anything else through [`write_json`].
+pub(crate) fn push_json_str(out: &mut String, text: &str) {
+    // Without an early exit, so that the scan is vectorized.
+    let plain = (text.bytes()).fold(true, |plain, b| {
+        plain & matches!(b, b' '..=b'~') & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&json_string(&text));
+    }
+}
+
 /// `serde_json`'s compact formatter, escaping hidden characters in strings.
 struct SafeJson;
 

@@ -186,7 +186,7 @@ pub(crate) fn json_string(value: &impl Serialize) -> String {
 }
 
 /// Appends `text` as a JSON string, as [`write_json`] writes it: printable ASCII but `"` and
-/// `\\` (most texts) as it is, after one scan; anything else through [`write_json`].
+/// `\` (most texts) as it is, after one scan; anything else through [`write_json`].
 pub(crate) fn push_json_str(out: &mut String, text: &str) {
     // Without an early exit, so that the scan is vectorized.
     let plain = (text.bytes()).fold(true, |plain, b| {
@@ -343,6 +343,13 @@ mod tests {
         }
 
         proptest! {
+            #[test]
+            fn json_texts_are_pushed_as_written(text in text()) {
+                let mut pushed = String::new();
+                push_json_str(&mut pushed, &text);
+                prop_assert_eq!(pushed, json_string(&text));
+            }
+
             #[test]
             fn human_lines_hold_nothing_hidden(text in text()) {
                 let shown = human_line(&text);

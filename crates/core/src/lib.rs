@@ -63,5 +63,5 @@ pub use request::{
 pub use response::{ErrorData, ErrorKind, ErrorResponse, Response, SuccessData, SuccessResponse};
 pub use rules::{Rule, Severity};
 #[doc(hidden)]
-pub use validate::{length_violation, recipient_violations};
+pub use validate::{length_violation, quoted, recipient_violations};
 pub use wa_source::{Undocumented, WaSource};

@@ -180,7 +180,7 @@ pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
                 Rule::Phone,
                 format!(
                     "`{}` is not an E.164 phone number: {reason}",
-                    escape_for_message(&to[range])
+                    quoted(&to[range])
                 ),
             )
         })
@@ -255,14 +255,17 @@ fn extra_info_warnings(extra: &ExtraInfo, out: &mut Vec<Violation>) {
             Rule::UnknownWaSource,
             format!(
                 "`{}` is not a documented wa_source; it will be sent as `api`",
-                escape_for_message(source.as_str())
+                quoted(source.as_str())
             ),
         ));
     }
 }
 
-/// Shortens a user-supplied value quoted in a message.
-fn escape_for_message(value: &str) -> Cow<'_, str> {
+/// A text from a payload as a message quotes it: its first 40 code points, then `…`. Every
+/// message that quotes payload text (here and in the linter) goes through it, so that a
+/// message stays short whatever the payload holds (a key of megabytes).
+#[doc(hidden)]
+pub fn quoted(value: &str) -> Cow<'_, str> {
     const MAX: usize = 40;
     match value.char_indices().nth(MAX) {
         Some((end, _)) => Cow::Owned(format!("{}…", &value[..end])),

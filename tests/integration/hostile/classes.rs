@@ -174,3 +174,35 @@ fn one_finding_per_problem_in_our_words_whatever_else_is_wrong() {
     let codes: Vec<(&str, &str)> = own.iter().map(|f| (f.5.as_str(), f.6.as_str())).collect();
     assert_eq!(codes, [("KWA003", "/extra_info")], "{report}");
 }
+
+#[test]
+fn messages_quote_at_most_forty_characters_of_payload_text() {
+    // A key or value of 100,000 characters, quoted by each message that quotes payload text:
+    // an unknown member, a duplicate key, a wrong constant (on each path that reports one),
+    // a bad recipient, an undocumented `wa_source`. Each message quotes its first 40 code
+    // points and `…`; the pointer still names the member whole.
+    let long = "é".repeat(100_000);
+    let unknown = with_members(&format!(r#""{long}": 1"#));
+    let duplicate = with_members(&format!(r#""{long}": 1, "{long}": 2"#));
+    let constant = VALID.replacen(r#""whatsapp""#, &format!(r#""{long}""#), 1);
+    // The slow path too: a text where an object belongs elsewhere in the document.
+    let root = |text: &str, member: &str| format!("{},{member}}}", &text[..text.len() - 1]);
+    let constant_slow = root(&constant, r#""extra_info":"x""#);
+    let phone = VALID.replacen("919876543210", &"9".repeat(100_000), 1);
+    let source = root(VALID, &format!(r#""extra_info":{{"wa_source":"{long}"}}"#));
+    for (text, code) in [
+        (&unknown, "KWA005"),
+        (&duplicate, "KWA002"),
+        (&constant, "KWA006"),
+        (&constant_slow, "KWA006"),
+        (&phone, "KWA009"),
+        (&source, "KWA101"),
+    ] {
+        assert_ne!(text.as_str(), VALID, "{code}: the edit applies");
+        let (_, report, _) = beside("long.json", text.as_bytes(), &[]);
+        let message = message(&report, code);
+        let start: String = message.chars().take(100).collect();
+        assert!(message.contains("…"), "{code}: {start}");
+        assert!(message.chars().count() < 200, "{code}: {start}");
+    }
+}

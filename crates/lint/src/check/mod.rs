@@ -328,7 +328,7 @@ fn duplicates(tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
             ..DocFinding::new(
                 Rule::DuplicateKey,
                 duplicate.pointer,
-                format!("duplicate key `{}`", duplicate.name),
+                format!("duplicate key `{}`", kaleyra_wa::quoted(&duplicate.name)),
             )
             .help("keep one of them: parsers disagree on which one wins")
             .at(duplicate.second)

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use kaleyra_wa::ForbiddenMembers;
-use kaleyra_wa::{Interactive, Rule};
+use kaleyra_wa::{Interactive, Rule, quoted};
 use serde_json::Value;
 
 use super::syntax::is_huge_number;
@@ -111,8 +111,12 @@ fn unknown_members(
 pub(super) fn unknown_member(object: &str, key: &str, span: Range<usize>) -> DocFinding {
     let mut member = object.to_owned();
     kaleyra_wa::pointer::push_token(&mut member, key);
-    let finding =
-        DocFinding::new(Rule::Unknown, member, format!("unknown member `{key}`")).at(span);
+    let finding = DocFinding::new(
+        Rule::Unknown,
+        member,
+        format!("unknown member `{}`", quoted(key)),
+    )
+    .at(span);
     match super::suggest::did_you_mean(object, key) {
         Some(suggestion) => finding.help(suggestion),
         None => finding,
@@ -298,7 +302,7 @@ pub(super) fn wrong_constant(pointer: String, expected: &str, found: &str) -> Do
     DocFinding::new(
         Rule::Constant,
         pointer,
-        format!("expected `{expected}`, found `{found}`"),
+        format!("expected `{expected}`, found `{}`", quoted(found)),
     )
     .help(format!("the only allowed value is `{expected}`"))
 }

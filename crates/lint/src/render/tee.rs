@@ -28,12 +28,13 @@ impl<'w> Tee<'w> {
 
     /// The format to [`prepare`](super::prepare) findings for: human when one output is
     /// human (the costliest to render), else JSON or GitHub when one output is (formats
-    /// written a finding at a time), else any (nothing is prepared).
+    /// written a finding at a time), else SARIF, for which nothing is prepared (its reporter,
+    /// as GitLab's and JUnit's, renders as it writes).
     pub fn prepares(&self) -> Format {
         [Format::Human, Format::Json, Format::Github]
             .into_iter()
             .find(|format| self.has(*format))
-            .unwrap_or(Format::Human)
+            .unwrap_or(Format::Sarif)
     }
 
     /// Whether one of the outputs has `format`.
@@ -77,5 +78,44 @@ impl Reporter for Tee<'_> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.each(|_, reporter| reporter.finish(summary))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::prepare;
+
+    #[test]
+    fn findings_are_prepared_only_for_an_output_that_uses_them() {
+        let finding = Finding {
+            file: "a.json".into(),
+            record: None,
+            region: None,
+            pointer: "/messaging_object/to".into(),
+            rule: kaleyra_wa::Rule::Phone,
+            message: "not a phone number".into(),
+            help: None,
+            snippet: None,
+            severity: kaleyra_wa::Severity::Error,
+            value_hash: 0,
+        };
+        let sink = || -> Box<dyn Write> { Box::new(io::sink()) };
+        let prepared = |formats: &[Format]| {
+            let tee = Tee::new(
+                formats.iter().map(|f| (*f, sink())),
+                RenderOptions::default(),
+            );
+            let format = tee.prepares();
+            let text = prepare(format, RenderOptions::default(), &finding);
+            text.text(format, RenderOptions::default()).map(|_| format)
+        };
+        use Format::*;
+        for formats in [&[Sarif][..], &[Gitlab], &[Junit], &[Sarif, Gitlab, Junit]] {
+            assert_eq!(prepared(formats), None, "{formats:?}");
+        }
+        assert_eq!(prepared(&[Sarif, Json]), Some(Json));
+        assert_eq!(prepared(&[Junit, Github]), Some(Github));
+        assert_eq!(prepared(&[Gitlab, Json, Human]), Some(Human));
     }
 }

@@ -206,3 +206,31 @@ fn messages_quote_at_most_forty_characters_of_payload_text() {
         assert!(message.chars().count() < 200, "{code}: {start}");
     }
 }
+
+#[test]
+fn a_pointer_through_a_long_name_names_the_nearest_ancestor_that_fits() {
+    // An unknown member of 5,000 characters, holding a duplicate key: both findings are at
+    // their places, their pointers name `/messaging_object` (which resolves), and their
+    // messages say why. A name that fits is named whole.
+    let long = "é".repeat(5_000);
+    let text = with_members(&format!(r#""{long}": {{"x": 1, "x": 2}}"#));
+    let (_, report, own) = beside("long.json", text.as_bytes(), &[]);
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for code in ["KWA005", "KWA002"] {
+        let finding = own.iter().find(|f| f.5 == code).expect(code);
+        assert_eq!(finding.6, "/messaging_object", "{code}");
+        assert!(document.pointer(&finding.6).is_some());
+        assert!(
+            message(&report, code).contains("nearest ancestor"),
+            "{code}"
+        );
+    }
+    let fits = "a".repeat(kaleyra_wa_linter::MAX_POINTER - "/messaging_object/".len());
+    let (_, _, own) = beside(
+        "fits.json",
+        with_members(&format!(r#""{fits}": 1"#)).as_bytes(),
+        &[],
+    );
+    let finding = own.iter().find(|f| f.5 == "KWA005").expect("KWA005");
+    assert_eq!(finding.6, format!("/messaging_object/{fits}"));
+}

@@ -163,6 +163,7 @@ fn place(
     let snippet = options
         .snippets
         .then(|| snippet(bytes, index, &doc.span, doc.related.as_ref(), first_line));
+    let pointer = bounded(doc.pointer, &mut message);
     let severity = options
         .levels
         .severity(doc.rule)
@@ -184,7 +185,7 @@ fn place(
                 end_column
             },
         }),
-        pointer: doc.pointer,
+        pointer,
         rule: doc.rule,
         message,
         help: doc.help,
@@ -192,6 +193,28 @@ fn place(
         severity,
         value_hash: value,
     }
+}
+
+/// A finding's pointer holds at most this many bytes: a member's name of megabytes (an
+/// unknown member, a duplicate key, or what is inside them) would be copied, escaped, into
+/// every output and every finding under it.
+pub const MAX_POINTER: usize = 1024;
+
+/// `pointer`, or when it is longer than [`MAX_POINTER`], its nearest ancestor that fits (its
+/// longest prefix of whole tokens: it resolves where the pointer does), `message` saying so.
+fn bounded(pointer: String, message: &mut String) -> String {
+    if pointer.len() <= MAX_POINTER {
+        return pointer;
+    }
+    // Tokens escape `/` as `~1`: every `/` starts a token.
+    let ancestor = (pointer.as_bytes()[..=MAX_POINTER].iter())
+        .rposition(|&b| b == b'/')
+        .unwrap_or(0);
+    message.push_str(&format!(
+        " (in a member whose pointer is {} bytes long; the pointer names its nearest ancestor)",
+        pointer.len()
+    ));
+    pointer[..ancestor].to_owned()
 }
 
 /// At most this many lines are shown for one place; a longer place is cut to its first line.

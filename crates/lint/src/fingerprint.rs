@@ -16,7 +16,10 @@
 //!
 //! Lines, columns and the JSON Lines record number are not part of it: moving content, or
 //! editing other members, keeps a fingerprint; changing the offending value, the file's name
-//! or the member's place in the request (its pointer) makes a new one.
+//! or the member's place in the request (its pointer) makes a new one. (A pointer is at most
+//! [`MAX_POINTER`](crate::MAX_POINTER) bytes: under a longer one, findings carry its nearest
+//! ancestor, so that renaming such a member keeps their fingerprints, and two equal findings
+//! under two such members of one object differ only by their occurrence.)
 
 use std::collections::HashMap;
 

@@ -36,7 +36,7 @@ mod render;
 pub use engine::{
     DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_LINE_LENGTH, Document, Event, Finding, Input, InputFormat,
     Interrupted, MAX_PER_MEMBER, MAX_POINTER, MAX_SHOWN, Omitted, Options, Region, Snippet,
-    Summary, discover, lint_document, run, run_prepared,
+    Summary, bounded_pointer, discover, lint_document, run, run_prepared,
 };
 pub use levels::{Level, Levels};
 pub use render::{Format, Prepared, RenderOptions, Reporter, Tee, prepare, reporter};

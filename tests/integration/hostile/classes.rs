@@ -180,7 +180,7 @@ fn messages_quote_at_most_forty_characters_of_payload_text() {
     // A key or value of 100,000 characters, quoted by each message that quotes payload text:
     // an unknown member, a duplicate key, a wrong constant (on each path that reports one),
     // a bad recipient, an undocumented `wa_source`. Each message quotes its first 40 code
-    // points and `…`; the pointer still names the member whole.
+    // points and `…`.
     let long = "é".repeat(100_000);
     let unknown = with_members(&format!(r#""{long}": 1"#));
     let duplicate = with_members(&format!(r#""{long}": 1, "{long}": 2"#));

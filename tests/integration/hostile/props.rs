@@ -122,6 +122,11 @@ fn check_findings(
     for finding in findings {
         prop_assert!(is_code(finding.rule), "{:?}", finding);
         prop_assert!(is_pointer(&finding.pointer), "{:?}", finding);
+        prop_assert!(
+            finding.pointer.len() <= kaleyra_wa_linter::MAX_POINTER,
+            "{:?}",
+            finding
+        );
         if let Some(tree) = &tree {
             prop_assert!(
                 tree.pointer(&finding.pointer).is_some(),

@@ -200,21 +200,44 @@ fn place(
 /// every output and every finding under it.
 pub const MAX_POINTER: usize = 1024;
 
-/// `pointer`, or when it is longer than [`MAX_POINTER`], its nearest ancestor that fits (its
-/// longest prefix of whole tokens: it resolves where the pointer does), `message` saying so.
-fn bounded(pointer: String, message: &mut String) -> String {
+/// The pointer a finding about the member at `pointer` carries: `pointer` itself, or when it
+/// is longer than [`MAX_POINTER`], its nearest ancestor that fits (its longest prefix of whole
+/// tokens, `""` at the root): it resolves wherever `pointer` does.
+///
+/// ```
+/// use kaleyra_wa_linter::{MAX_POINTER, bounded_pointer};
+///
+/// assert_eq!(bounded_pointer("/messaging_object/to"), "/messaging_object/to");
+/// let long = format!("/messaging_object/{}", "a".repeat(MAX_POINTER));
+/// assert_eq!(bounded_pointer(&long), "/messaging_object");
+/// ```
+pub fn bounded_pointer(pointer: &str) -> &str {
     if pointer.len() <= MAX_POINTER {
         return pointer;
     }
-    // Tokens escape `/` as `~1`: every `/` starts a token.
+    // Tokens escape `/` as `~1`: every `/` starts a token (and is a character boundary).
     let ancestor = (pointer.as_bytes()[..=MAX_POINTER].iter())
         .rposition(|&b| b == b'/')
         .unwrap_or(0);
+    &pointer[..ancestor]
+}
+
+/// [`bounded_pointer`], `message` saying so when it names an ancestor.
+fn bounded(pointer: String, message: &mut String) -> String {
+    let bounded = bounded_pointer(&pointer);
+    if bounded.len() == pointer.len() {
+        return pointer;
+    }
+    let named = if bounded.is_empty() {
+        "the document"
+    } else {
+        "its nearest ancestor"
+    };
     message.push_str(&format!(
-        " (in a member whose pointer is {} bytes long; the pointer names its nearest ancestor)",
+        " (in a member whose pointer is {} bytes long; the pointer names {named})",
         pointer.len()
     ));
-    pointer[..ancestor].to_owned()
+    bounded.to_owned()
 }
 
 /// At most this many lines are shown for one place; a longer place is cut to its first line.
@@ -313,6 +336,36 @@ fn floor_char(bytes: &[u8], at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_pointer_is_cut_to_its_nearest_ancestor_that_fits() {
+        let name = |len: usize| "é".repeat(len / 2);
+        let fits = format!("/a/{}", name(MAX_POINTER - 3));
+        assert_eq!(fits.len(), MAX_POINTER - 1);
+        assert_eq!(bounded_pointer(&fits), fits);
+        // A `/` at the last byte that fits starts a token that does not.
+        let slash_at_limit = format!("/{}/{}", "a".repeat(MAX_POINTER - 1), "b");
+        assert_eq!(slash_at_limit.as_bytes()[MAX_POINTER], b'/');
+        assert_eq!(
+            bounded_pointer(&slash_at_limit),
+            &slash_at_limit[..MAX_POINTER]
+        );
+        // Cut above an intermediate ancestor, through escapes and multi-byte text.
+        let escaped = format!("/a~1b/{}/{}/c", name(600), name(600));
+        assert_eq!(bounded_pointer(&escaped), format!("/a~1b/{}", name(600)));
+        // A long name at the root: the document.
+        assert_eq!(bounded_pointer(&format!("/{}", name(2 * MAX_POINTER))), "");
+        let mut message = String::from("unknown member");
+        assert_eq!(
+            bounded(format!("/{}", name(2 * MAX_POINTER)), &mut message),
+            ""
+        );
+        assert!(
+            message.ends_with("the pointer names the document)"),
+            "{message}"
+        );
+        assert_eq!(bounded(String::new(), &mut message), "");
+    }
 
     #[test]
     fn a_panic_in_a_check_is_a_finding_on_that_document() {

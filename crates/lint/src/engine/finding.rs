@@ -17,7 +17,8 @@ pub struct Finding {
     /// Start and end (exclusive) of the place: 1-based lines and columns in Unicode code
     /// points. `None` when there is no place (an unreadable file).
     pub region: Option<Region>,
-    /// RFC 6901 JSON pointer inside the request (`""` for the whole document).
+    /// RFC 6901 JSON pointer inside the request (`""` for the whole document), at most
+    /// [`MAX_POINTER`](crate::MAX_POINTER) bytes ([`bounded_pointer`](crate::bounded_pointer)).
     pub pointer: String,
     /// The rule broken.
     pub rule: Rule,

@@ -17,7 +17,9 @@ use finding::unreadable;
 use read::{lint_json, lint_streamed};
 
 pub use discover::{Input, InputFormat, discover};
-pub use document::{Document, MAX_PER_MEMBER, MAX_POINTER, MAX_SHOWN, Omitted, lint_document};
+pub use document::{
+    Document, MAX_PER_MEMBER, MAX_POINTER, MAX_SHOWN, Omitted, bounded_pointer, lint_document,
+};
 pub use finding::{Event, Finding, Region, Snippet, Summary};
 
 /// Options of a run.

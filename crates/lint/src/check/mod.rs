@@ -104,6 +104,8 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
                 // wrong type, a missing member: the typed parse of a patched copy finds the
                 // rest, without the slow path.
                 let error = JsonError::new(bytes, error);
+                // Its message quotes the member whole: held once (in `error`), not twice.
+                drop(parsed);
                 let found = match error.rule() {
                     Rule::Unknown if unknown::may_apply(&error) => unknown::check(text, &error),
                     Rule::Constant | Rule::Type | Rule::Missing => patch::check(text, &error),

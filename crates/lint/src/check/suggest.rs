@@ -16,6 +16,14 @@ const ROUNDING: f64 = 1e-9;
 /// names allowed there.
 pub(super) fn did_you_mean(object_pointer: &str, key: &str) -> Option<String> {
     let names = allowed_names(object_pointer)?;
+    // No name can be close (a key far longer than any, say): the list, whichever is most
+    // similar, without comparing (which would cost a key of megabytes a buffer as long).
+    if names
+        .clone()
+        .all(|name| bound(name, key) < CLOSE - ROUNDING)
+    {
+        return Some(suggestion(names, "", 0.0));
+    }
     // The last of the most similar names. A name whose bound is below the best score so far
     // cannot be it, and is not compared: the same answer for fewer comparisons.
     let mut best: Option<(&str, f64)> = None;
@@ -173,6 +181,13 @@ mod tests {
         keys.extend(
             ["", "x", "téléphone", "messaging_objet", "wa-source", "réf"].map(String::from),
         );
+        // Keys far longer than any name (no name can be close), with and without a prefix
+        // in common, and one long key that is still close.
+        for prefix in ["", "m", "mess", "catalog_i", "\u{7f}"] {
+            keys.push(format!("{prefix}{}", "x".repeat(1_000)));
+            keys.push(format!("{prefix}{}", "é".repeat(100)));
+        }
+        keys.push("messaging_objectt".repeat(2));
         for (pointer, _) in &all {
             for key in &keys {
                 assert_eq!(

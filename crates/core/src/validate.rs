@@ -261,9 +261,10 @@ fn extra_info_warnings(extra: &ExtraInfo, out: &mut Vec<Violation>) {
     }
 }
 
-/// A text from a payload as a message quotes it: its first 40 code points, then `…`. Every
-/// message that quotes payload text (here and in the linter) goes through it, so that a
-/// message stays short whatever the payload holds (a key of megabytes).
+/// A text from a payload as a message quotes it: its first 40 code points, then `…`. The
+/// messages written in our words that quote payload text (here and in the linter) go
+/// through it, so that they stay short whatever the payload holds (a key of megabytes);
+/// serde's messages, which parse errors pass on, still quote it whole.
 #[doc(hidden)]
 pub fn quoted(value: &str) -> Cow<'_, str> {
     const MAX: usize = 40;

@@ -12,6 +12,12 @@ pub const BIZ_OPAQUE_CALLBACK_DATA_MAX: u64 = 512;
 /// `extra_info.ref`, `ref1`, `ref2`: the server keeps the first 255 characters.
 pub const REF_MAX: usize = 255;
 
+/// A [`Report`](crate::Report) lists at most this many bad recipients of `to`, the first
+/// ones; it counts the others ([`Report::unlisted_recipients`](crate::Report::unlisted_recipients)).
+/// A `to` of megabytes may hold millions of bad recipients: listing each would cost far more
+/// memory than the payload.
+pub const MAX_LISTED_RECIPIENTS: usize = 10;
+
 /// The deepest nesting accepted (arrays and objects inside each other); deeper, a document is
 /// rejected ([`crate::Rule::Limit`]) instead of parsed. It is serde_json's recursion limit,
 /// which keeps the parser's stack bounded. A request nests four levels deep.

@@ -54,14 +54,19 @@ impl fmt::Display for Violation {
 }
 
 /// Every violation of one request, errors and warnings, in a deterministic order (by pointer,
-/// then place inside the value, then rule code).
+/// then place inside the value, then rule code); of the bad recipients of `to`, the first
+/// [`MAX_LISTED_RECIPIENTS`](crate::limits::MAX_LISTED_RECIPIENTS) are listed and the others counted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     violations: Vec<Violation>,
+    unlisted_recipients: usize,
 }
 
 impl Report {
-    pub(crate) fn from_violations(mut violations: Vec<Violation>) -> Report {
+    pub(crate) fn from_violations(
+        mut violations: Vec<Violation>,
+        unlisted_recipients: usize,
+    ) -> Report {
         violations.sort_by(|a, b| {
             (
                 &a.pointer,
@@ -74,7 +79,10 @@ impl Report {
                     b.rule,
                 ))
         });
-        Report { violations }
+        Report {
+            violations,
+            unlisted_recipients,
+        }
     }
 
     /// True when there is no error (warnings allowed): the API accepts the payload.
@@ -87,9 +95,32 @@ impl Report {
         self.violations.is_empty()
     }
 
-    /// All violations, errors and warnings.
+    /// All violations, errors and warnings (of the bad recipients of `to`, the first
+    /// [`MAX_LISTED_RECIPIENTS`](crate::limits::MAX_LISTED_RECIPIENTS)).
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// How many bad recipients of `to` there are past the
+    /// [`MAX_LISTED_RECIPIENTS`](crate::limits::MAX_LISTED_RECIPIENTS) the
+    /// report lists: each is a [`Rule::Phone`] error at `/messaging_object/to`, counted but
+    /// not listed.
+    ///
+    /// ```
+    /// use kaleyra_wa::{Rule, limits::MAX_LISTED_RECIPIENTS};
+    ///
+    /// let to = vec!["12"; 25].join(",");
+    /// let payload = format!(r#"{{"messaging_object": {{"messaging_product": "whatsapp",
+    ///     "to": "{to}", "type": "interactive", "interactive": {{"type": "product",
+    ///     "action": {{"catalog_id": "1", "product_retailer_id": "1"}}}}}}}}"#);
+    /// let report = kaleyra_wa::from_str(&payload)?.validate();
+    /// let listed = report.errors().filter(|v| v.rule == Rule::Phone).count();
+    /// assert_eq!(listed, MAX_LISTED_RECIPIENTS);
+    /// assert_eq!(report.unlisted_recipients(), 25 - MAX_LISTED_RECIPIENTS);
+    /// # Ok::<(), kaleyra_wa::ParseError>(())
+    /// ```
+    pub fn unlisted_recipients(&self) -> usize {
+        self.unlisted_recipients
     }
 
     /// The errors.
@@ -111,6 +142,15 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for violation in &self.violations {
             writeln!(f, "{violation}")?;
+        }
+        if self.unlisted_recipients > 0 {
+            writeln!(
+                f,
+                "{} {} /messaging_object/to: {} more recipients are not E.164 phone numbers",
+                Rule::Phone.severity(),
+                Rule::Phone.code(),
+                self.unlisted_recipients
+            )?;
         }
         Ok(())
     }

@@ -10,7 +10,9 @@ use std::ops::Range;
 
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
-use crate::limits::{BIZ_OPAQUE_CALLBACK_DATA_MAX, BODY_TEXT_MAX, FOOTER_TEXT_MAX, REF_MAX};
+use crate::limits::{
+    BIZ_OPAQUE_CALLBACK_DATA_MAX, BODY_TEXT_MAX, FOOTER_TEXT_MAX, MAX_LISTED_RECIPIENTS, REF_MAX,
+};
 use crate::pointer::push_token;
 use crate::report::{Report, Violation};
 use crate::request::{ExtraInfo, RECIPIENT_REGEX, SendRequest};
@@ -54,18 +56,18 @@ fn validate(request: &SendRequest) -> Report {
         );
         return Report::default();
     }
-    let mut violations = Vec::new();
+    let mut found = Found::default();
     if let Err(errors) = Validate::validate(request) {
-        collect(&errors, &mut String::new(), &mut violations);
+        collect(&errors, &mut String::new(), &mut found);
     }
-    warnings(request, &mut violations);
+    warnings(request, &mut found.violations);
     // And every verdict of "not clean" against the rules: a shortcut stricter than the rules
     // would send valid requests down the slow path unnoticed.
     debug_assert!(
-        !violations.is_empty(),
+        !found.violations.is_empty(),
         "is_clean rejects what the validator accepts"
     );
-    Report::from_violations(violations)
+    Report::from_violations(found.violations, found.unlisted_recipients)
 }
 
 /// True when `request` breaks no rule and earns no warning: the same verdict as the
@@ -110,7 +112,14 @@ fn is_to(to: &str) -> bool {
     })
 }
 
-fn collect(errors: &ValidationErrors, pointer: &mut String, out: &mut Vec<Violation>) {
+/// What [`collect`] found: the violations, and the bad recipients it counted without listing.
+#[derive(Default)]
+struct Found {
+    violations: Vec<Violation>,
+    unlisted_recipients: usize,
+}
+
+fn collect(errors: &ValidationErrors, pointer: &mut String, out: &mut Found) {
     for (field, kind) in errors.errors() {
         let len = pointer.len();
         // Rust field names are wire names (an invariant of `crate::request`), but for the
@@ -136,15 +145,19 @@ fn collect(errors: &ValidationErrors, pointer: &mut String, out: &mut Vec<Violat
     }
 }
 
-fn field_violations(error: &ValidationError, pointer: &str, out: &mut Vec<Violation>) {
+fn field_violations(error: &ValidationError, pointer: &str, out: &mut Found) {
     let value = error.params.get("value").and_then(|v| v.as_str());
     match error.code.as_ref() {
         "length" => {
             let max = error.params.get("max").and_then(|v| v.as_u64());
-            out.push(length_violation(pointer, value.unwrap_or_default(), max));
+            (out.violations).push(length_violation(pointer, value.unwrap_or_default(), max));
         }
-        "phone" => out.extend(recipient_violations(pointer, value.unwrap_or_default())),
-        other => out.push(Violation::new(
+        "phone" => {
+            let (listed, unlisted) = recipient_violations(pointer, value.unwrap_or_default());
+            out.violations.extend(listed);
+            out.unlisted_recipients += unlisted;
+        }
+        other => out.violations.push(Violation::new(
             pointer,
             Rule::Type,
             format!("failed check `{other}`"),
@@ -169,10 +182,14 @@ pub fn length_violation(pointer: &str, value: &str, max: Option<u64>) -> Violati
     }
 }
 
-/// For the linter: one [`Rule::Phone`] violation for each recipient of `to` that is not an E.164 number,
-/// with its byte range inside `to` in [`Violation::range_in_value`].
-pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
-    bad_recipients(to)
+/// For the linter: one [`Rule::Phone`] violation for each recipient of `to` that is not an
+/// E.164 number, with its byte range inside `to` in [`Violation::range_in_value`], for the
+/// first [`MAX_LISTED_RECIPIENTS`] of them; and how many more there are.
+pub fn recipient_violations(pointer: &str, to: &str) -> (Vec<Violation>, usize) {
+    let mut bad = bad_recipients(to);
+    let listed = bad
+        .by_ref()
+        .take(MAX_LISTED_RECIPIENTS)
         .map(|(range, reason)| Violation {
             range_in_value: Some(range.clone()),
             ..Violation::new(
@@ -184,7 +201,8 @@ pub fn recipient_violations(pointer: &str, to: &str) -> Vec<Violation> {
                 ),
             )
         })
-        .collect()
+        .collect();
+    (listed, bad.count())
 }
 
 /// The recipients of a `to` value that are not E.164 numbers, with their byte ranges and a
@@ -290,6 +308,24 @@ mod tests {
         assert!(bad[2].1.starts_with("empty"));
         assert_eq!(bad[3].1, "too short (7 to 15 digits)");
         assert_eq!(bad_recipients("919876543210,+16505551234").count(), 0);
+    }
+
+    #[test]
+    fn recipient_violations_list_the_first_bad_recipients_and_count_the_rest() {
+        for bad in [0, 1, MAX_LISTED_RECIPIENTS, MAX_LISTED_RECIPIENTS + 1, 1000] {
+            // Good recipients between the bad ones: only the bad are listed and counted.
+            let to: String = (0..bad).map(|i| format!(",{i},919876543210")).collect();
+            let to = format!("919876543210{to}");
+            let (listed, unlisted) = recipient_violations("/messaging_object/to", &to);
+            assert_eq!(listed.len(), bad.min(MAX_LISTED_RECIPIENTS), "{bad}");
+            assert_eq!(listed.len() + unlisted, bad, "{bad}");
+            let texts: Vec<&str> = listed
+                .iter()
+                .map(|v| &to[v.range_in_value.clone().unwrap()])
+                .collect();
+            let first: Vec<String> = (0..listed.len()).map(|i| i.to_string()).collect();
+            assert_eq!(texts, first, "the first ones, in order");
+        }
     }
 
     #[test]

@@ -80,6 +80,44 @@ fn many_findings_on_one_line_are_capped_per_member_and_per_document_and_counted_
     );
 }
 
+/// Bad recipients are listed up to a cap and counted exactly past it, whichever path checks
+/// the document (the core's report, the unknown-member and patch paths, the slow path): a
+/// `to` of megabytes holds no finding per recipient in memory (it held about 250 bytes per
+/// byte of `to`: 2.8 GB for 10 MB).
+#[test]
+fn bad_recipients_are_listed_up_to_a_cap_and_counted_exactly_on_every_path() {
+    use kaleyra_wa::Severity;
+    use kaleyra_wa_linter::{MAX_PER_MEMBER, Options, lint_document};
+    for bad in [1, 9, 10, 11, 12, 5_000] {
+        let recipients = vec!["x1"; bad].join(",");
+        let text = VALID.replace("919876543210", &recipients);
+        let paths = [
+            ("typed", text.clone(), 0),
+            ("unknown", with_members_after_to(&text, r#""extra": 1"#), 1),
+            ("patch", text.replace(r#""whatsapp""#, r#""sms""#), 1),
+            (
+                "slow",
+                with_members_after_to(&text, r#""type":"interactive""#),
+                1,
+            ),
+        ];
+        for (path, text, others) in paths {
+            let document = lint_document("t.json", None, text.as_bytes(), 1, Options::default());
+            let phones = document
+                .findings
+                .iter()
+                .filter(|f| f.rule == kaleyra_wa::Rule::Phone);
+            assert_eq!(phones.count(), bad.min(MAX_PER_MEMBER), "{path} {bad}");
+            let shown = document
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error);
+            let omitted = document.omitted.as_ref().map_or(0, |o| o.errors);
+            assert_eq!(shown.count() + omitted, bad + others, "{path} {bad}");
+        }
+    }
+}
+
 /// `text` (a request) with `member` added right after `to`.
 fn with_members_after_to(text: &str, member: &str) -> String {
     let to = text.find(r#","type":"interactive""#).unwrap();

@@ -54,6 +54,9 @@ pub struct DocFinding {
     pub span: Range<usize>,
     /// Another place the finding refers to (the first of two duplicate keys).
     pub related: Option<Range<usize>>,
+    /// How many more findings of its rule at its member were counted but not listed: the
+    /// bad recipients of `to` past the core's list, on the last one listed.
+    pub unlisted: usize,
 }
 
 impl DocFinding {
@@ -65,6 +68,7 @@ impl DocFinding {
             help: None,
             span: 0..0,
             related: None,
+            unlisted: 0,
         }
     }
 
@@ -131,24 +135,35 @@ pub fn check_document(bytes: &[u8]) -> Vec<DocFinding> {
 /// holds no member the request does not define), from the core's report.
 #[cold]
 fn typed_path(text: &str, report: &kaleyra_wa::Report) -> Vec<DocFinding> {
-    with_report(text, report.violations(), [])
+    with_report(text, report.violations(), report.unlisted_recipients(), [])
 }
 
 /// The findings of `text`: the core's `violations` (of `text`, or of a patched copy, none
-/// about what the patches changed), placed in `text` by their pointers, and the `patched`
-/// findings, about what the patches changed.
+/// about what the patches changed), placed in `text` by their pointers, with the bad
+/// recipients the core counted without listing them (`unlisted_recipients`), and the
+/// `patched` findings, about what the patches changed.
 fn with_report(
     text: &str,
     violations: &[Violation],
+    unlisted_recipients: usize,
     patched: impl IntoIterator<Item = DocFinding>,
 ) -> Vec<DocFinding> {
     let mut out = placed_all(text, violations);
+    count_unlisted(&mut out, unlisted_recipients);
     out.extend(patched);
     out.sort_by_key(|f| (f.span.start, f.rule));
     // Two identical findings (two equal recipients placed on a literal with escapes) are one,
     // as on the slow path.
     out.dedup();
     out
+}
+
+/// Adds `unlisted` bad recipients, counted but not listed, to the last recipient finding of
+/// `found` (the last the list holds, which has at least one when any is unlisted).
+fn count_unlisted(found: &mut [DocFinding], unlisted: usize) {
+    if let Some(last) = found.iter_mut().rev().find(|f| f.rule == Rule::Phone) {
+        last.unlisted += unlisted;
+    }
 }
 
 /// The core's `violations` of `text`, each at its place. Up to this many, each place is found

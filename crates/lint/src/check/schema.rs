@@ -11,7 +11,7 @@ use kaleyra_wa::{Interactive, Rule, quoted};
 use serde_json::Value;
 
 use super::syntax::is_huge_number;
-use super::{DocFinding, from_violation, with_help};
+use super::{DocFinding, count_unlisted, from_violation, with_help};
 use crate::locate::{Node, Spans};
 
 /// The request schema's validator, built once.
@@ -169,13 +169,16 @@ fn length(at: &At<'_>, limit: Option<u64>) -> DocFinding {
 fn recipients(at: &At<'_>, out: &mut Vec<DocFinding>) {
     // Looked up once: each recipient's place costs no scan of the value.
     let start = at.node.as_ref().and_then(|n| n.plain_string_start());
-    for violation in kaleyra_wa::recipient_violations(&at.pointer, at.text()) {
+    let (listed, unlisted) = kaleyra_wa::recipient_violations(&at.pointer, at.text());
+    let first = out.len();
+    for violation in listed {
         let span = match (&violation.range_in_value, start) {
             (Some(range), Some(start)) => start + range.start..start + range.end,
             _ => at.value(),
         };
         out.push(with_help(from_violation(violation)).at(span));
     }
+    count_unlisted(&mut out[first..], unlisted);
 }
 
 fn wrong_type(at: &At<'_>, kind: &TypeKind) -> DocFinding {

@@ -40,6 +40,9 @@ pub struct Omitted {
 pub const MAX_SHOWN: usize = 100;
 /// At most this many findings of one rule at one member are shown; the rest are counted.
 pub const MAX_PER_MEMBER: usize = 10;
+// The core lists at least as many bad recipients of `to` as are shown, so that capping its
+// list changes no output.
+const _: () = assert!(kaleyra_wa::limits::MAX_LISTED_RECIPIENTS >= MAX_PER_MEMBER);
 
 /// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
 /// `first_line`) and places its findings. Costs time and memory linear in the document's
@@ -103,16 +106,17 @@ fn lint_checked(
         warnings: 0,
     };
     for (doc, shown) in found.into_iter().zip(shown) {
+        // A finding not shown is counted with the findings like it that were not listed.
+        let counted = doc.unlisted + usize::from(!shown);
+        match options.levels.severity(doc.rule) {
+            Some(Severity::Error) => omitted.errors += counted,
+            Some(Severity::Warning) => omitted.warnings += counted,
+            None => {}
+        }
         if shown {
             document
                 .findings
                 .push(place(name, record, bytes, first_line, &index, doc, options));
-        } else {
-            match options.levels.severity(doc.rule) {
-                Some(Severity::Error) => omitted.errors += 1,
-                Some(Severity::Warning) => omitted.warnings += 1,
-                None => {}
-            }
         }
     }
     if omitted.errors + omitted.warnings > 0 {

@@ -117,15 +117,19 @@ fn findings(text: &str, request: &SendRequest, patches: &[Patch]) -> Vec<DocFind
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     };
-    let violations: Vec<Violation> = request
-        .validate()
-        .violations()
-        .iter()
+    let report = request.validate();
+    let violations: Vec<Violation> = (report.violations().iter())
         .filter(|violation| !at_or_under(&violation.pointer))
         .cloned()
         .collect();
+    // The unlisted recipients are at `to`, with the listed ones (none if `to` was patched).
+    let unlisted = if at_or_under("/messaging_object/to") {
+        0
+    } else {
+        report.unlisted_recipients()
+    };
     let own = patches.iter().map(|patch| patch.finding.clone());
-    with_report(text, &violations, own)
+    with_report(text, &violations, unlisted, own)
 }
 
 /// Replaces the wrong constant whose string literal ends at `close` (where serde stops at

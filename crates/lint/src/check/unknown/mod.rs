@@ -119,7 +119,13 @@ fn findings(text: &str, request: &SendRequest, unknown: &[Unknown<'_>]) -> Vec<D
     let unknown = unknown
         .iter()
         .map(|member| unknown_member(&member.object, &member.name, member.key.clone()));
-    with_report(text, request.validate().violations(), unknown)
+    let report = request.validate();
+    with_report(
+        text,
+        report.violations(),
+        report.unlisted_recipients(),
+        unknown,
+    )
 }
 
 /// A member the schema does not allow where it is.

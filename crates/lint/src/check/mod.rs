@@ -19,6 +19,7 @@
 //! 5. A safety net: if the core rejects the document and steps 1 to 4 found no error, the
 //!    core's own error is reported, so the linter never passes what the core rejects.
 
+mod bound;
 mod patch;
 mod schema;
 mod suggest;
@@ -34,6 +35,9 @@ use kaleyra_wa::{ExtraInfo, JsonError, Rule, SendRequest, Violation};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::error::Category;
+
+pub(crate) use bound::shown;
+pub use bound::{MAX_PER_MEMBER, MAX_SHOWN};
 
 use crate::locate::{self, Node, Spans};
 use schema::{schema_findings, subschema_at};
@@ -150,11 +154,12 @@ fn with_report(
 ) -> Vec<DocFinding> {
     let mut out = placed_all(text, violations);
     count_unlisted(&mut out, unlisted_recipients);
-    out.extend(patched);
-    out.sort_by_key(|f| (f.span.start, f.rule));
+    for finding in patched {
+        bound::push(&mut out, finding);
+    }
     // Two identical findings (two equal recipients placed on a literal with escapes) are one,
     // as on the slow path.
-    out.dedup();
+    bound::sort_and_merge(&mut out);
     out
 }
 
@@ -265,8 +270,19 @@ fn help(rule: Rule, pointer: &str) -> Option<String> {
 /// `text`: `bytes` as text, when they are UTF-8.
 #[cold]
 fn slow_path(bytes: &[u8], text: Option<&str>) -> Vec<DocFinding> {
+    let offset = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = &bytes[offset..];
+    // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
+    let text = text.and_then(|text| text.get(offset..));
     let mut out = Vec::new();
-    let offset = if bytes.starts_with(BOM) {
+    check_body(body, text, &mut out);
+    for finding in &mut out {
+        finding.span = finding.span.start + offset..finding.span.end + offset;
+        if let Some(related) = &mut finding.related {
+            *related = related.start + offset..related.end + offset;
+        }
+    }
+    if offset > 0 {
         out.push(
             DocFinding::new(
                 Rule::Syntax,
@@ -276,24 +292,10 @@ fn slow_path(bytes: &[u8], text: Option<&str>) -> Vec<DocFinding> {
             .help("save the file as UTF-8 without BOM (RFC 8259, section 8.1)")
             .at(0..BOM.len()),
         );
-        BOM.len()
-    } else {
-        0
-    };
-    let body = &bytes[offset..];
-    // The BOM is 3 bytes of one character, so the text after it starts at a char boundary.
-    let text = text.and_then(|text| text.get(offset..));
-    check_body(body, text, &mut out);
-    for finding in &mut out[usize::from(offset > 0)..] {
-        finding.span = finding.span.start + offset..finding.span.end + offset;
-        if let Some(related) = &mut finding.related {
-            *related = related.start + offset..related.end + offset;
-        }
     }
-    out.sort_by_key(|f| (f.span.start, f.rule));
     // Two schema keywords can fail on one value with the same finding (`null` for an
     // optional constant breaks both `type` and `const`): report it once.
-    out.dedup();
+    bound::sort_and_merge(&mut out);
     out
 }
 
@@ -340,16 +342,19 @@ fn check_body(body: &[u8], text: Option<&str>, out: &mut Vec<DocFinding>) {
 
 fn duplicates(tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     for duplicate in tree.duplicates() {
-        out.push(DocFinding {
-            related: Some(duplicate.first),
-            ..DocFinding::new(
-                Rule::DuplicateKey,
-                duplicate.pointer,
-                format!("duplicate key `{}`", kaleyra_wa::quoted(&duplicate.name)),
-            )
-            .help("keep one of them: parsers disagree on which one wins")
-            .at(duplicate.second)
-        });
+        bound::push(
+            out,
+            DocFinding {
+                related: Some(duplicate.first),
+                ..DocFinding::new(
+                    Rule::DuplicateKey,
+                    duplicate.pointer,
+                    format!("duplicate key `{}`", kaleyra_wa::quoted(&duplicate.name)),
+                )
+                .help("keep one of them: parsers disagree on which one wins")
+                .at(duplicate.second)
+            },
+        );
     }
 }
 

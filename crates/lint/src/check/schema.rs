@@ -10,6 +10,7 @@ use kaleyra_wa::ForbiddenMembers;
 use kaleyra_wa::{Interactive, Rule, quoted};
 use serde_json::Value;
 
+use super::bound::push;
 use super::syntax::is_huge_number;
 use super::{DocFinding, count_unlisted, from_violation, with_help};
 use crate::locate::{Node, Spans};
@@ -44,23 +45,24 @@ pub(super) fn schema_findings(value: &Value, tree: &Spans<'_>, out: &mut Vec<Doc
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 unknown_members(&at, unexpected, tree, out)
             }
-            ValidationErrorKind::Required { property } => out.push(missing(&at, property)),
-            ValidationErrorKind::FalseSchema => out.push(forbidden(&at)),
-            ValidationErrorKind::MaxLength { limit } => out.push(length(&at, Some(*limit))),
-            ValidationErrorKind::MinLength { .. } => out.push(length(&at, None)),
+            ValidationErrorKind::Required { property } => push(out, missing(&at, property)),
+            ValidationErrorKind::FalseSchema => push(out, forbidden(&at)),
+            ValidationErrorKind::MaxLength { limit } => push(out, length(&at, Some(*limit))),
+            ValidationErrorKind::MinLength { .. } => push(out, length(&at, None)),
             ValidationErrorKind::Pattern { .. } => recipients(&at, out),
-            ValidationErrorKind::Type { kind } => out.push(wrong_type(&at, kind)),
+            ValidationErrorKind::Type { kind } => push(out, wrong_type(&at, kind)),
             ValidationErrorKind::OneOfNotValid { .. }
             | ValidationErrorKind::Constant { .. }
             | ValidationErrorKind::Enum { .. }
-            | ValidationErrorKind::AnyOf { .. } => out.push(not_allowed(&at)),
+            | ValidationErrorKind::AnyOf { .. } => push(out, not_allowed(&at)),
             // A `not` guards a `pattern` (no final newline, for validators whose `$` matches
             // before one): the pattern's own error reports the value, in our words.
             ValidationErrorKind::Not { .. }
                 if subschema_at(&at.pointer).is_some_and(|s| s.get("pattern").is_some()) => {}
             // No other keyword is in the schema; should one appear, name the place in our
             // words rather than dump the schema.
-            _ => out.push(
+            _ => push(
+                out,
                 DocFinding::new(
                     Rule::Type,
                     at.pointer.clone(),
@@ -102,7 +104,7 @@ fn unknown_members(
         kaleyra_wa::pointer::push_token(&mut member, key);
         // At its key: the last one, for a duplicate (the one a parser keeps).
         let span = tree.lookup(&member).map_or(0..0, |n| n.key_or_value());
-        out.push(unknown_member(&at.pointer, key, span));
+        push(out, unknown_member(&at.pointer, key, span));
     }
 }
 
@@ -170,15 +172,20 @@ fn recipients(at: &At<'_>, out: &mut Vec<DocFinding>) {
     // Looked up once: each recipient's place costs no scan of the value.
     let start = at.node.as_ref().and_then(|n| n.plain_string_start());
     let (listed, unlisted) = kaleyra_wa::recipient_violations(&at.pointer, at.text());
-    let first = out.len();
-    for violation in listed {
-        let span = match (&violation.range_in_value, start) {
-            (Some(range), Some(start)) => start + range.start..start + range.end,
-            _ => at.value(),
-        };
-        out.push(with_help(from_violation(violation)).at(span));
+    let mut found: Vec<DocFinding> = listed
+        .into_iter()
+        .map(|violation| {
+            let span = match (&violation.range_in_value, start) {
+                (Some(range), Some(start)) => start + range.start..start + range.end,
+                _ => at.value(),
+            };
+            with_help(from_violation(violation)).at(span)
+        })
+        .collect();
+    count_unlisted(&mut found, unlisted);
+    for finding in found {
+        push(out, finding);
     }
-    count_unlisted(&mut out[first..], unlisted);
 }
 
 fn wrong_type(at: &At<'_>, kind: &TypeKind) -> DocFinding {

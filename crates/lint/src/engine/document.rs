@@ -1,12 +1,13 @@
 //! One document: checked, its findings capped, placed (lines, code-point columns) and
 //! excerpted, at a cost linear in its size.
 
-use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 use kaleyra_wa::{Rule, Severity};
 
-use crate::check::{DocFinding, check_document};
+use crate::check::{DocFinding, check_document, shown};
+pub use crate::check::{MAX_PER_MEMBER, MAX_SHOWN};
 use crate::fingerprint::value_hash;
 use crate::lines::LineIndex;
 
@@ -36,13 +37,11 @@ pub struct Omitted {
     pub warnings: usize,
 }
 
-/// At most this many findings of one document are shown; the rest are counted.
-pub const MAX_SHOWN: usize = 100;
-/// At most this many findings of one rule at one member are shown; the rest are counted.
-pub const MAX_PER_MEMBER: usize = 10;
-// The core lists at least as many bad recipients of `to` as are shown, so that capping its
-// list changes no output.
-const _: () = assert!(kaleyra_wa::limits::MAX_LISTED_RECIPIENTS >= MAX_PER_MEMBER);
+/// Documents larger than this are checked one at a time (the others, any number at once):
+/// the memory that checks take stays bounded by tens of times the largest document, plus
+/// tens of times this size per thread, whatever the documents (README, Robustness).
+const LARGE: usize = 64 << 10;
+static LARGE_LOCK: Mutex<()> = Mutex::new(());
 
 /// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
 /// `first_line`) and places its findings. Costs time and memory linear in the document's
@@ -66,6 +65,15 @@ fn lint_checked(
     options: Options,
     check: impl Fn(&[u8]) -> Vec<DocFinding> + std::panic::RefUnwindSafe,
 ) -> Document {
+    // One large document at a time: checking one takes memory of tens of times its size
+    // at worst (a tree of its values, an index of their places). Held until the findings
+    // are placed; nothing here waits for the pool, so a thread holding it never waits for
+    // one that waits for it.
+    let _large = (bytes.len() > LARGE).then(|| {
+        // A panic in the checks is caught below, with the lock held: the lock is never
+        // poisoned, and would guard no data if it were.
+        LARGE_LOCK.lock().unwrap_or_else(PoisonError::into_inner)
+    });
     // A panic in the checks (none is known; the fuzz targets look for them) costs this
     // document its findings, not the run: it is reported as an internal error.
     let mut found = match std::panic::catch_unwind(|| check(bytes)) {
@@ -96,7 +104,7 @@ fn lint_checked(
     if found.is_empty() {
         return Document::default();
     }
-    let shown = shown(&found);
+    let shown = shown(&found, |_| ());
     let index = LineIndex::new(bytes);
     let mut document = Document::default();
     let mut omitted = Omitted {
@@ -123,28 +131,6 @@ fn lint_checked(
         document.omitted = Some(omitted);
     }
     document
-}
-
-/// Which of a document's findings (in place order) are shown: the first [`MAX_SHOWN`], at
-/// most [`MAX_PER_MEMBER`] of one rule at one member.
-fn shown(found: &[DocFinding]) -> Vec<bool> {
-    if found.len() <= MAX_PER_MEMBER {
-        return vec![true; found.len()];
-    }
-    let mut per_member: HashMap<(Rule, &str), usize> = HashMap::new();
-    let mut count = 0;
-    found
-        .iter()
-        .map(|doc| {
-            let seen = per_member
-                .entry((doc.rule, doc.pointer.as_str()))
-                .or_default();
-            *seen += 1;
-            let shown = count < MAX_SHOWN && *seen <= MAX_PER_MEMBER;
-            count += usize::from(shown);
-            shown
-        })
-        .collect()
 }
 
 fn place(

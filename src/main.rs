@@ -92,11 +92,11 @@ struct LintArgs {
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
     /// JSON files larger than this are reported (KWA012) and not checked. Accepts units:
-    /// 512KiB, 10MiB, 1GB [default: 512KiB]
+    /// 512KiB, 10MiB, 1GB [default: 256KiB]
     #[arg(long, value_name = "SIZE")]
     max_file_size: Option<ByteSize>,
     /// JSON Lines lines longer than this are reported (KWA012) and skipped; the lines after
-    /// them are checked [default: 512KiB]
+    /// them are checked [default: 256KiB]
     #[arg(long, value_name = "SIZE")]
     max_line_length: Option<ByteSize>,
 }

@@ -151,7 +151,7 @@ rules! {
         good: "payload.json");
     /// An input is past one of the linter's limits, so it was not checked: nesting deeper
     /// than 127 levels (any file), a JSON file larger than `--max-file-size` (default
-    /// 512 KiB), or a JSON Lines line longer than `--max-line-length` (default 512 KiB). A
+    /// 256 KiB), or a JSON Lines line longer than `--max-line-length` (default 256 KiB). A
     /// request is a few kilobytes; such input is almost always a wrong file.
     Limit = ("KWA012", "limit", Error, "an input is past a limit (nesting depth, file size, line length)",
         bad: "[[[[[[ ... 200 levels ... ]]]]]]",

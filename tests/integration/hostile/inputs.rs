@@ -146,7 +146,7 @@ fn a_file_past_the_size_limit_is_reported_not_read() {
     );
     assert_eq!(
         message(&report, "KWA012"),
-        "the file is larger than 512.0 KiB (524288 bytes); it was not checked"
+        "the file is larger than 256.0 KiB (262144 bytes); it was not checked"
     );
     assert_eq!(
         (
@@ -220,7 +220,7 @@ fn a_json_lines_line_past_the_limit_is_skipped_and_the_next_lines_checked() {
     );
     assert_eq!(
         message(&report, "KWA012"),
-        "the line is longer than 512.0 KiB (524288 bytes); it was not checked"
+        "the line is longer than 256.0 KiB (262144 bytes); it was not checked"
     );
     assert_eq!(report["summary"]["records"], 4);
     // A line exactly at the limit is checked; one byte more is not (`\r\n` not counted).

@@ -58,8 +58,9 @@ pub struct DocFinding {
     pub span: Range<usize>,
     /// Another place the finding refers to (the first of two duplicate keys).
     pub related: Option<Range<usize>>,
-    /// How many more findings of its rule at its member were counted but not listed: the
-    /// bad recipients of `to` past the core's list, on the last one listed.
+    /// How many more findings of its rule were counted but not kept: the bad recipients of
+    /// `to` past the core's list (on the last one listed), and findings dropped as they were
+    /// found because they could never be shown (`bound`).
     pub unlisted: usize,
 }
 

@@ -2,7 +2,6 @@
 //! excerpted, at a cost linear in its size.
 
 use std::ops::Range;
-use std::sync::{Mutex, PoisonError};
 
 use kaleyra_wa::{Rule, Severity};
 
@@ -12,6 +11,7 @@ use crate::fingerprint::value_hash;
 use crate::lines::LineIndex;
 
 use super::finding::whole_input;
+use super::large::{Check, LARGE, check_large};
 use super::{Finding, Options, Region, Snippet};
 
 /// One document's findings, as [`lint_document`] returns them.
@@ -37,12 +37,6 @@ pub struct Omitted {
     pub warnings: usize,
 }
 
-/// Documents larger than this are checked one at a time (the others, any number at once):
-/// the memory that checks take stays bounded by tens of times the largest document, plus
-/// tens of times this size per thread, whatever the documents (README, Robustness).
-const LARGE: usize = 64 << 10;
-static LARGE_LOCK: Mutex<()> = Mutex::new(());
-
 /// Lints one document (a whole JSON file, or one JSON Lines record whose text starts on
 /// `first_line`) and places its findings. Costs time and memory linear in the document's
 /// size, whatever it holds: placing a finding costs at most its own excerpt.
@@ -63,20 +57,17 @@ fn lint_checked(
     bytes: &[u8],
     first_line: usize,
     options: Options,
-    check: impl Fn(&[u8]) -> Vec<DocFinding> + std::panic::RefUnwindSafe,
+    check: Check,
 ) -> Document {
-    // One large document at a time: checking one takes memory of tens of times its size
-    // at worst (a tree of its values, an index of their places). Held until the findings
-    // are placed; nothing here waits for the pool, so a thread holding it never waits for
-    // one that waits for it.
-    let _large = (bytes.len() > LARGE).then(|| {
-        // A panic in the checks is caught below, with the lock held: the lock is never
-        // poisoned, and would guard no data if it were.
-        LARGE_LOCK.lock().unwrap_or_else(PoisonError::into_inner)
-    });
+    // Large documents are checked one at a time, on one thread (see `large`).
+    let checked = if bytes.len() > LARGE {
+        check_large(bytes, check)
+    } else {
+        std::panic::catch_unwind(|| check(bytes))
+    };
     // A panic in the checks (none is known; the fuzz targets look for them) costs this
     // document its findings, not the run: it is reported as an internal error.
-    let mut found = match std::panic::catch_unwind(|| check(bytes)) {
+    let mut found = match checked {
         Ok(found) => found,
         Err(_) => {
             return Document {

@@ -4,6 +4,7 @@ mod discover;
 mod document;
 mod finding;
 mod jsonl;
+mod large;
 mod read;
 
 use std::fs::File;
@@ -40,12 +41,12 @@ pub struct Options {
     pub levels: Levels,
 }
 
-/// Default [`Options::max_file_size`]: 512 KiB, over sixty times a large request (about
-/// 8 KB). Checking a document takes memory of up to about 150 times its size at worst
-/// (README, Robustness): this limit is what keeps a run under 128 MiB whatever the input.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 512 << 10;
-/// Default [`Options::max_line_length`]: 512 KiB, as for a file.
-pub const DEFAULT_MAX_LINE_LENGTH: usize = 512 << 10;
+/// Default [`Options::max_file_size`]: 256 KiB, over thirty times a large request (about
+/// 8 KB). Checking a document takes memory of up to about 250 times its size at worst (README,
+/// Robustness): this limit is what keeps a run under 128 MiB whatever the input.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 10;
+/// Default [`Options::max_line_length`]: 256 KiB, as for a file.
+pub const DEFAULT_MAX_LINE_LENGTH: usize = 256 << 10;
 
 impl Default for Options {
     fn default() -> Self {

@@ -247,8 +247,8 @@ mod tests {
         let known: Vec<String> = [BODY_TEXT_MAX, FOOTER_TEXT_MAX, BIZ_OPAQUE_CALLBACK_DATA_MAX]
             .iter()
             .map(u64::to_string)
-            // 10: the linter's default input limits in MiB, pinned by the linter's tests.
-            .chain([REF_MAX, MAX_DEPTH, 13, 7, 15, 1, 10].map(|n| n.to_string()))
+            // 256: the linter's default input limits in KiB, pinned by the linter's tests.
+            .chain([REF_MAX, MAX_DEPTH, 13, 7, 15, 1, 256].map(|n| n.to_string()))
             .collect();
         for rule in Rule::ALL {
             let text = format!("{} {}", rule.summary(), rule.description());

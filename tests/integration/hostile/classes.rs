@@ -50,7 +50,9 @@ fn many_findings_on_one_line_are_capped_per_member_and_per_document_and_counted_
     // 20,000 unknown members on one line: the first 100 findings, the rest counted.
     let members: Vec<String> = (0..20_000).map(|i| format!(r#""k{i}": {i}"#)).collect();
     let text = with_members(&members.join(","));
-    let (_, report, own) = beside("unknown.json", text.as_bytes(), &[]);
+    // 280 KB: past the default size limit, raised.
+    let big = ["--max-file-size", "1MiB"];
+    let (_, report, own) = beside("unknown.json", text.as_bytes(), &big);
     assert_eq!(own.len(), kaleyra_wa_linter::MAX_SHOWN);
     assert!(own.iter().all(|f| f.5 == "KWA005"));
     assert_eq!(own[0].6, "/messaging_object/k0");
@@ -60,7 +62,7 @@ fn many_findings_on_one_line_are_capped_per_member_and_per_document_and_counted_
 
     // The human format says how many were not shown; GitHub as a notice.
     let dir = tree(&[("unknown.json", text.as_bytes())]);
-    let human = run_in(dir.path(), &["unknown.json"], None);
+    let human = run_in(dir.path(), &[&big[..], &["unknown.json"]].concat(), None);
     let note = "note: 19900 more findings in unknown.json not shown (19900 errors, 0 warnings)";
     assert!(
         human.stdout.contains(note),
@@ -72,7 +74,11 @@ fn many_findings_on_one_line_are_capped_per_member_and_per_document_and_counted_
             .stdout
             .ends_with("1 file, 1 record: 20000 errors, 0 warnings\n")
     );
-    let github = run_in(dir.path(), &["--format", "github", "unknown.json"], None);
+    let github = run_in(
+        dir.path(),
+        &[&big[..], &["--format", "github", "unknown.json"]].concat(),
+        None,
+    );
     assert!(
         github
             .stdout
@@ -219,7 +225,8 @@ fn messages_quote_at_most_forty_characters_of_payload_text() {
     // an unknown member, a duplicate key, a wrong constant (on each path that reports one),
     // a bad recipient, an undocumented `wa_source`. Each message quotes its first 40 code
     // points and `…`.
-    let long = "é".repeat(100_000);
+    // 100 KB, twice in the duplicate's document: under the size limit.
+    let long = "é".repeat(50_000);
     let unknown = with_members(&format!(r#""{long}": 1"#));
     let duplicate = with_members(&format!(r#""{long}": 1, "{long}": 2"#));
     let constant = VALID.replacen(r#""whatsapp""#, &format!(r#""{long}""#), 1);

@@ -5,11 +5,14 @@
 //! `<system-out>`. Every text goes through [`escape::xml`](crate::escape::xml).
 //!
 //! A suite's counts come before its test cases, so one input's test cases are held until
-//! it is done; the totals of `<testsuites>` would need the whole run held, so it has none
+//! it is done (in memory up to [`SPOOL`] bytes, then in a temporary file: a JSON Lines file
+//! of a million findings writes hundreds of megabytes); the totals of `<testsuites>` would need the whole run held, so it has none
 //! (readers add the suites up).
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
+
+use tempfile::SpooledTempFile;
 
 use kaleyra_wa::Severity;
 
@@ -23,12 +26,14 @@ pub(super) struct Junit<'w> {
     suite: Suite,
 }
 
+/// An input's test cases are held in memory up to this many bytes, then in a temporary file.
+const SPOOL: usize = if cfg!(test) { 4 << 10 } else { 8 << 20 };
+
 /// The input being written: its test cases so far.
-#[derive(Default)]
 struct Suite {
     /// The input's name, once it has a finding.
     file: Option<String>,
-    cases: String,
+    cases: SpooledTempFile,
     tests: usize,
     failures: usize,
     /// Test cases for JSON Lines records.
@@ -52,7 +57,7 @@ impl<'w> Junit<'w> {
         Junit {
             out,
             started: false,
-            suite: Suite::default(),
+            suite: Suite::new(),
         }
     }
 
@@ -76,29 +81,43 @@ impl<'w> Junit<'w> {
     }
 
     /// The open test case for `file`'s `record`, closing another one.
-    fn case(&mut self, file: &str, record: Option<usize>) -> &mut Case {
+    fn case(&mut self, file: &str, record: Option<usize>) -> io::Result<&mut Case> {
         let same = self
             .suite
             .case
             .as_ref()
             .is_some_and(|case| case.record == record && case.file == file);
         if !same {
-            self.suite.close_case();
+            self.suite.close_case()?;
         }
         self.suite.file.get_or_insert_with(|| file.to_owned());
-        self.suite.case.get_or_insert_with(|| Case {
+        Ok(self.suite.case.get_or_insert_with(|| Case {
             file: file.to_owned(),
             record,
             failures: String::new(),
             failed: false,
             out: String::new(),
-        })
+        }))
     }
 }
 
 impl Suite {
-    fn close_case(&mut self) {
-        let Some(case) = self.case.take() else { return };
+    fn new() -> Self {
+        Suite {
+            file: None,
+            cases: tempfile::spooled_tempfile(SPOOL),
+            tests: 0,
+            failures: 0,
+            records: 0,
+            wholes: 0,
+            case: None,
+        }
+    }
+
+    fn close_case(&mut self) -> io::Result<()> {
+        let Some(case) = self.case.take() else {
+            return Ok(());
+        };
         let name = match case.record {
             Some(line) => format!("line {line}"),
             None => case.file.clone(),
@@ -110,17 +129,16 @@ impl Suite {
         self.tests += 1;
         self.failures += usize::from(case.failed);
         let file = xml(&case.file);
-        // Writing to a `String` cannot fail.
-        let _ = write!(
+        write!(
             self.cases,
             "    <testcase name=\"{}\" classname=\"{file}\">\n{}",
             xml(&name),
             case.failures
-        );
+        )?;
         if !case.out.is_empty() {
-            let _ = writeln!(self.cases, "      <system-out>{}</system-out>", case.out);
+            writeln!(self.cases, "      <system-out>{}</system-out>", case.out)?;
         }
-        self.cases.push_str("    </testcase>\n");
+        self.cases.write_all(b"    </testcase>\n")
     }
 }
 
@@ -153,7 +171,7 @@ impl Reporter for Junit<'_> {
             let _ = write!(details, "&#10;help: {}", xml(help));
         }
         self.switch(&file)?;
-        let case = self.case(&file, finding.record);
+        let case = self.case(&file, finding.record)?;
         match finding.severity() {
             Severity::Error => {
                 case.failed = true;
@@ -177,7 +195,7 @@ impl Reporter for Junit<'_> {
         let file = relative_to_cwd(&omitted.file).into_owned();
         let line = format!("note: {}", omitted_line(&file, omitted));
         self.switch(&file)?;
-        let case = self.case(&file, omitted.record);
+        let case = self.case(&file, omitted.record)?;
         if omitted.errors > 0 {
             case.failed = true;
             let _ = writeln!(
@@ -198,8 +216,8 @@ impl Reporter for Junit<'_> {
     fn done(&mut self, file: &str, records: usize) -> io::Result<()> {
         self.start()?;
         let file = relative_to_cwd(file).into_owned();
-        let mut suite = std::mem::take(&mut self.suite);
-        suite.close_case();
+        let mut suite = std::mem::replace(&mut self.suite, Suite::new());
+        suite.close_case()?;
         // The requests without findings: a JSON file that passes, or a JSON Lines file's
         // other records.
         let covered = if suite.records > 0 {
@@ -217,12 +235,12 @@ impl Reporter for Junit<'_> {
                     plural(passed, "other record", "other records")
                 )
             };
-            let _ = writeln!(
+            writeln!(
                 suite.cases,
                 "    <testcase name=\"{}\" classname=\"{}\"/>",
                 xml(&name),
                 xml(&file)
-            );
+            )?;
             suite.tests += 1;
         }
         writeln!(
@@ -232,7 +250,8 @@ impl Reporter for Junit<'_> {
             suite.tests,
             suite.failures
         )?;
-        self.out.write_all(suite.cases.as_bytes())?;
+        suite.cases.seek(SeekFrom::Start(0))?;
+        io::copy(&mut suite.cases, &mut self.out)?;
         self.out.write_all(b"  </testsuite>\n")
     }
 
@@ -320,5 +339,28 @@ mod tests {
             render(&[], None),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kaleyra-wa-lint\">\n</testsuites>\n"
         );
+    }
+
+    /// An input whose test cases pass the spool's size (small in tests) is written whole, in
+    /// order, with its counts first, as one held in memory is.
+    #[test]
+    fn test_cases_past_the_spool_are_written_whole_and_in_order() {
+        let findings: Vec<Finding> = (1..=400)
+            .map(|line| finding(Some(line), Rule::Phone, "bad"))
+            .collect();
+        let xml = render(&findings, Some(1000));
+        assert!(xml.len() > 10 * SPOOL, "{}", xml.len());
+        assert!(xml.contains("<testsuite name=\"a&amp;b.jsonl\" tests=\"401\" failures=\"400\""));
+        let names: Vec<&str> = xml
+            .match_indices("<testcase name=\"")
+            .map(|(at, found)| {
+                let rest = &xml[at + found.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        let mut expected: Vec<String> = (1..=400).map(|line| format!("line {line}")).collect();
+        expected.push("600 other records without findings".to_owned());
+        assert_eq!(names, expected);
+        assert!(xml.ends_with("    </testcase>\n    <testcase name=\"600 other records without findings\" classname=\"a&amp;b.jsonl\"/>\n  </testsuite>\n</testsuites>\n"));
     }
 }

@@ -22,6 +22,7 @@
 mod bound;
 mod patch;
 mod schema;
+mod shaped;
 mod suggest;
 mod syntax;
 #[cfg(test)]

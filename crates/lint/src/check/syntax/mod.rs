@@ -32,10 +32,7 @@ pub(super) fn syntax_error(bytes: &[u8], error: &serde_json::Error) -> Option<Do
 /// member, so the tree keeps the verdict: the schema reports a number at a known member where
 /// it is, and an unknown member as unknown, whatever its value.
 pub(super) fn parse_value(body: &[u8], text: Option<&str>) -> Result<Value, JsonError> {
-    let parsed = match text {
-        Some(text) => serde_json::from_str(text),
-        None => serde_json::from_slice(body),
-    };
+    let parsed = super::shaped::parse(body, text);
     let error = match parsed {
         Ok(value) => return Ok(value),
         Err(error) => JsonError::new(body, &error),
@@ -43,7 +40,7 @@ pub(super) fn parse_value(body: &[u8], text: Option<&str>) -> Result<Value, Json
     if error.kind() != JsonErrorKind::NumberOutOfRange {
         return Err(error);
     }
-    serde_json::from_slice(&tame_numbers(body)).map_err(|error| JsonError::new(body, &error))
+    super::shaped::parse(&tame_numbers(body), None).map_err(|error| JsonError::new(body, &error))
 }
 
 /// `bytes` with every JSON number token (outside strings) whose magnitude is past `1e300`

@@ -94,8 +94,16 @@ fn many_findings_on_one_line_are_capped_per_member_and_per_document_and_counted_
 fn bad_recipients_are_listed_up_to_a_cap_and_counted_exactly_on_every_path() {
     use kaleyra_wa::Severity;
     use kaleyra_wa_linter::{MAX_PER_MEMBER, Options, lint_document};
-    for bad in [1, 9, 10, 11, 12, 5_000] {
-        let recipients = vec!["x1"; bad].join(",");
+    // Each with a plain literal, and with one whose first `x` is escaped: each recipient is
+    // still placed apart, so equal ones are not taken for one.
+    let cases = [1, 9, 10, 11, 12, 31, 5_000]
+        .into_iter()
+        .flat_map(|bad| [(bad, false), (bad, true)]);
+    for (bad, escaped) in cases {
+        let mut recipients = vec!["x1"; bad].join(",");
+        if escaped {
+            recipients.replace_range(..1, "\\u0078");
+        }
         let text = VALID.replace("919876543210", &recipients);
         let paths = [
             ("typed", text.clone(), 0),
@@ -108,18 +116,23 @@ fn bad_recipients_are_listed_up_to_a_cap_and_counted_exactly_on_every_path() {
             ),
         ];
         for (path, text, others) in paths {
+            let case = format!("{path} {bad} {escaped}");
             let document = lint_document("t.json", None, text.as_bytes(), 1, Options::default());
-            let phones = document
-                .findings
-                .iter()
-                .filter(|f| f.rule == kaleyra_wa::Rule::Phone);
-            assert_eq!(phones.count(), bad.min(MAX_PER_MEMBER), "{path} {bad}");
+            let phones: Vec<_> = (document.findings.iter())
+                .filter(|f| f.rule == kaleyra_wa::Rule::Phone)
+                .map(|f| f.region)
+                .collect();
+            assert_eq!(phones.len(), bad.min(MAX_PER_MEMBER), "{case}");
+            assert!(
+                phones.windows(2).all(|w| w[0] != w[1]),
+                "{case}: {phones:?}"
+            );
             let shown = document
                 .findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error);
             let omitted = document.omitted.as_ref().map_or(0, |o| o.errors);
-            assert_eq!(shown.count() + omitted, bad + others, "{path} {bad}");
+            assert_eq!(shown.count() + omitted, bad + others, "{case}");
         }
     }
 }

@@ -255,14 +255,14 @@ fn nul_characters_in_strings() {
     // byte (which terminals and GitHub's log would swallow).
     let bad_to = ERROR.replace("\"0919876543210\"", "\"91987\\u00006543210\"");
     let (_, report, own) = beside("nul-to.json", bad_to.as_bytes(), &[]);
-    // The whole literal: with an escape in it, the value's text and the literal's differ.
+    // The recipient, escape included, inside the literal's quotes.
     assert_eq!(
         own,
         [place(
             "nul-to.json",
             1,
-            58,
-            78,
+            59,
+            77,
             "KWA009",
             "/messaging_object/to"
         )]

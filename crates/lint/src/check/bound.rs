@@ -60,7 +60,9 @@ pub(crate) fn shown<G: Eq + Hash>(
 /// problem found twice, such as a `null` that breaks both a type and a constant), which
 /// [`sort_and_merge`] makes one, so both must be kept or dropped together. The checks find
 /// twins one after the other (both come from one value's checks); twins found apart, with a
-/// prune between them, would be counted twice.
+/// prune between them, would be counted twice, and twins found apart with a finding of the
+/// same place and rule between them (which the merge, on adjacent findings only, keeps apart)
+/// would be made one if a prune dropped the finding between. No check finds either.
 pub(super) fn push(found: &mut Vec<DocFinding>, finding: DocFinding) {
     let len = found.len();
     if len >= PRUNE_AT

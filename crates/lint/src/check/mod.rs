@@ -159,8 +159,7 @@ fn with_report(
     for finding in patched {
         bound::push(&mut out, finding);
     }
-    // Two identical findings (two equal recipients placed on a literal with escapes) are one,
-    // as on the slow path.
+    // In place order; two identical findings are one, as on the slow path.
     bound::sort_and_merge(&mut out);
     out
 }
@@ -231,7 +230,10 @@ fn placed(violation: Violation, node: Option<&Located<'_>>) -> DocFinding {
     let span = match (&violation.range_in_value, node) {
         (Some(range), Some(located)) => match located.plain_start {
             Some(start) => start + range.start..start + range.end,
-            None => located.node.value(),
+            // A literal with escapes: each recipient still at its own place.
+            None => {
+                (located.node.span_in_string(range.clone())).unwrap_or_else(|| located.node.value())
+            }
         },
         (_, Some(located)) if violation.rule == Rule::Header => located.node.key_or_value(),
         (_, Some(located)) => located.node.value(),
@@ -391,12 +393,13 @@ fn warnings(value: &Value, tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
 /// Reports the core's verdict when the schema found no error but the core rejects.
 fn safety_net(body: &[u8], tree: &Spans<'_>, out: &mut Vec<DocFinding>) {
     let violations: Vec<DocFinding> = match kaleyra_wa::from_slice(body) {
-        Ok(request) => request
-            .validate()
-            .errors()
-            .cloned()
-            .map(from_violation)
-            .collect(),
+        Ok(request) => {
+            let report = request.validate();
+            let mut errors: Vec<DocFinding> =
+                report.errors().cloned().map(from_violation).collect();
+            count_unlisted(&mut errors, report.unlisted_recipients());
+            errors
+        }
         Err(error) => vec![DocFinding::new(
             error.rule(),
             error.pointer(),

@@ -175,8 +175,12 @@ fn recipients(at: &At<'_>, out: &mut Vec<DocFinding>) {
     let mut found: Vec<DocFinding> = listed
         .into_iter()
         .map(|violation| {
-            let span = match (&violation.range_in_value, start) {
-                (Some(range), Some(start)) => start + range.start..start + range.end,
+            let span = match (&violation.range_in_value, start, &at.node) {
+                (Some(range), Some(start), _) => start + range.start..start + range.end,
+                // A literal with escapes: each recipient still at its own place.
+                (Some(range), None, Some(node)) => node
+                    .span_in_string(range.clone())
+                    .unwrap_or_else(|| at.value()),
                 _ => at.value(),
             };
             with_help(from_violation(violation)).at(span)

@@ -1,6 +1,6 @@
 //! Large documents are checked one at a time, on one thread of their own.
 //!
-//! Checking a document takes memory of up to about 200 times its size (a tree of its values
+//! Checking a document takes memory of up to about 150 times its size (a tree of its values
 //! and an index of their places; a document of tiny objects is the worst). Checked one at a
 //! time, large documents cost that once, not once per core. On one thread, each reuses the
 //! memory the one before freed: the allocator keeps what a thread frees for that thread a

@@ -42,7 +42,7 @@ pub struct Options {
 }
 
 /// Default [`Options::max_file_size`]: 256 KiB, over thirty times a large request (about
-/// 8 KB). Checking a document takes memory of up to about 250 times its size at worst (README,
+/// 8 KB). Checking a document takes memory of up to about 150 times its size at worst (README,
 /// Robustness): this limit is what keeps a run under 128 MiB whatever the input.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 10;
 /// Default [`Options::max_line_length`]: 256 KiB, as for a file.

@@ -99,6 +99,58 @@ impl<'a> Node<'a> {
         self.value.start..self.value.start + 1
     }
 
+    /// The span in the text of `range`, a byte range of the string value's unescaped text
+    /// (at character boundaries): each escape stands for the character it decodes to.
+    /// `None` if the value is not a string literal or `range` is past its end. One scan of
+    /// the literal, up to the range's end.
+    pub fn span_in_string(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let literal = self.text.as_bytes().get(self.value.clone())?;
+        if literal.first() != Some(&b'"') {
+            return None;
+        }
+        // `at`: an offset in the literal; `unescaped`: the same place in the unescaped text.
+        let (mut at, mut unescaped) = (1, 0);
+        let mut start = None;
+        loop {
+            if unescaped == range.start && start.is_none() {
+                start = Some(at);
+            }
+            if unescaped == range.end {
+                return Some(self.value.start + start?..self.value.start + at);
+            }
+            let (read, wrote) = match literal.get(at..)? {
+                [b'"', ..] => return None,
+                [b'\\', b'u', rest @ ..] => {
+                    let unit = hex4(rest)?;
+                    let pair = (0xD800..0xDC00).contains(&unit)
+                        && rest.get(4..6) == Some(b"\\u")
+                        && rest
+                            .get(6..10)
+                            .and_then(hex4)
+                            .is_some_and(|low| (0xDC00..0xE000).contains(&low));
+                    match (pair, char::from_u32(unit)) {
+                        (true, _) => (12, 4),
+                        (false, Some(c)) => (6, c.len_utf8()),
+                        (false, None) => return None,
+                    }
+                }
+                [b'\\', _, ..] => (2, 1),
+                [first, ..] => {
+                    let len = match first {
+                        0xF0.. => 4,
+                        0xE0.. => 3,
+                        0xC0.. => 2,
+                        _ => 1,
+                    };
+                    (len, len)
+                }
+                [] => return None,
+            };
+            at += read;
+            unescaped += wrote;
+        }
+    }
+
     /// Where the string value's text starts, when the value is a string literal without
     /// escapes (so a byte range in the unescaped string is that range from there); `None`
     /// otherwise (ranges in the unescaped string then differ from the literal's).
@@ -274,6 +326,12 @@ pub fn unescape(literal: &str) -> Cow<'_, str> {
     }
     // The literal was accepted by serde_json, so it decodes; should it not, keep it raw.
     serde_json::from_str::<String>(literal).map_or(Cow::Borrowed(inner), Cow::Owned)
+}
+
+/// The value of four hex digits at the start of `digits`.
+fn hex4(digits: &[u8]) -> Option<u32> {
+    let digits = std::str::from_utf8(digits.get(..4)?).ok()?;
+    u32::from_str_radix(digits, 16).ok()
 }
 
 /// The scanner behind [`Spans::new`].
@@ -471,6 +529,35 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every range of a string's unescaped text maps to the part of its literal that decodes
+    /// to it, whatever the escapes (simple, `\u`, surrogate pairs) and multi-byte text.
+    #[test]
+    fn a_range_of_an_unescaped_string_maps_to_its_place_in_the_literal() {
+        for literal in [
+            r#""plain""#,
+            r#""\u0031,1,\u00e9é,\"q\",\\,\n""#,
+            r#""\ud83d\ude00x\u4e2d中\/""#,
+            r#""""#,
+        ] {
+            let text = format!("{{\"to\": {literal}}}");
+            let spans = Spans::new(&text).unwrap();
+            let node = spans.lookup("/to").unwrap();
+            let unescaped: String = serde_json::from_str(literal).unwrap();
+            let bounds: Vec<usize> = (unescaped.char_indices().map(|(i, _)| i))
+                .chain([unescaped.len()])
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let span = node.span_in_string(start..end).unwrap();
+                    let part: String =
+                        serde_json::from_str(&format!("\"{}\"", &text[span])).unwrap();
+                    assert_eq!(part, unescaped[start..end], "{literal} {start}..{end}");
+                }
+            }
+            assert_eq!(node.span_in_string(0..unescaped.len() + 1), None);
+        }
+    }
 
     #[test]
     fn spans_of_keys_and_values() {

@@ -101,6 +101,17 @@ impl<'w> Junit<'w> {
     }
 }
 
+/// An error of the spool's temporary file, named as such (it stops the report, as a failure
+/// to write the report does).
+fn spool_error(error: io::Error) -> io::Error {
+    io::Error::new(
+        error.kind(),
+        format!(
+            "JUnit output: cannot hold test cases in a temporary file ({error}); set TMPDIR to a writable directory"
+        ),
+    )
+}
+
 impl Suite {
     fn new() -> Self {
         Suite {
@@ -129,16 +140,17 @@ impl Suite {
         self.tests += 1;
         self.failures += usize::from(case.failed);
         let file = xml(&case.file);
-        write!(
-            self.cases,
+        // Made whole, then written once (to memory, or to the spool's file).
+        let mut text = format!(
             "    <testcase name=\"{}\" classname=\"{file}\">\n{}",
             xml(&name),
             case.failures
-        )?;
+        );
         if !case.out.is_empty() {
-            writeln!(self.cases, "      <system-out>{}</system-out>", case.out)?;
+            let _ = writeln!(text, "      <system-out>{}</system-out>", case.out);
         }
-        self.cases.write_all(b"    </testcase>\n")
+        text.push_str("    </testcase>\n");
+        self.cases.write_all(text.as_bytes()).map_err(spool_error)
     }
 }
 
@@ -235,12 +247,15 @@ impl Reporter for Junit<'_> {
                     plural(passed, "other record", "other records")
                 )
             };
-            writeln!(
-                suite.cases,
-                "    <testcase name=\"{}\" classname=\"{}\"/>",
+            let case = format!(
+                "    <testcase name=\"{}\" classname=\"{}\"/>\n",
                 xml(&name),
                 xml(&file)
-            )?;
+            );
+            suite
+                .cases
+                .write_all(case.as_bytes())
+                .map_err(spool_error)?;
             suite.tests += 1;
         }
         writeln!(
@@ -250,7 +265,7 @@ impl Reporter for Junit<'_> {
             suite.tests,
             suite.failures
         )?;
-        suite.cases.seek(SeekFrom::Start(0))?;
+        suite.cases.seek(SeekFrom::Start(0)).map_err(spool_error)?;
         io::copy(&mut suite.cases, &mut self.out)?;
         self.out.write_all(b"  </testsuite>\n")
     }

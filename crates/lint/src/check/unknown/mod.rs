@@ -17,6 +17,7 @@ use kaleyra_wa::{ForbiddenMembers, Interactive, Rule, SendRequest};
 use serde_json::Value;
 
 use super::schema::{resolve, subschema_at, unknown_member};
+use super::shaped::check_value;
 use super::syntax::member_at;
 use super::{DocFinding, with_report};
 use crate::locate::{self, Spans};
@@ -97,7 +98,7 @@ fn without(text: &str, unknown: &[Unknown<'_>]) -> Option<SendRequest> {
         // let a lone surrogate through); the typed parse checks the rest.
         serde_json::from_str::<String>(text.get(member.key.clone())?).ok()?;
         let value = text.get(member.value.clone())?;
-        serde_json::from_str::<Value>(value).ok()?;
+        check_value(value).ok()?;
         // Nesting past the limit, counted from the root, and duplicate keys inside the
         // member are the slow path's findings.
         let nesting = locate::nesting(value.as_bytes());

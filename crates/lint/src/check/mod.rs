@@ -228,18 +228,29 @@ impl<'t> Located<'t> {
 /// help its rule gives.
 fn placed(violation: Violation, node: Option<&Located<'_>>) -> DocFinding {
     let span = match (&violation.range_in_value, node) {
-        (Some(range), Some(located)) => match located.plain_start {
-            Some(start) => start + range.start..start + range.end,
-            // A literal with escapes: each recipient still at its own place.
-            None => {
-                (located.node.span_in_string(range.clone())).unwrap_or_else(|| located.node.value())
-            }
-        },
+        (Some(range), Some(located)) => span_in_value(&located.node, located.plain_start, range),
         (_, Some(located)) if violation.rule == Rule::Header => located.node.key_or_value(),
         (_, Some(located)) => located.node.value(),
         (_, None) => 0..0,
     };
     with_help(from_violation(violation).at(span))
+}
+
+/// Where `range`, a byte range of a string's unescaped text, is in the text of the string's
+/// `node`: from `plain_start` (where its text starts when the literal has no escapes, looked
+/// up once per member), else by a scan of the literal (each escape the character it stands
+/// for); the whole value if neither can tell.
+fn span_in_value(
+    node: &Node<'_>,
+    plain_start: Option<usize>,
+    range: &Range<usize>,
+) -> Range<usize> {
+    match plain_start {
+        Some(start) => start + range.start..start + range.end,
+        None => node
+            .span_in_string(range.clone())
+            .unwrap_or_else(|| node.value()),
+    }
 }
 
 /// `finding` with the help its rule gives at its member.

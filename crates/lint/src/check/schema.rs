@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::bound::push;
 use super::syntax::is_huge_number;
-use super::{DocFinding, count_unlisted, from_violation, with_help};
+use super::{DocFinding, count_unlisted, from_violation, span_in_value, with_help};
 use crate::locate::{Node, Spans};
 
 /// The request schema's validator, built once.
@@ -175,12 +175,8 @@ fn recipients(at: &At<'_>, out: &mut Vec<DocFinding>) {
     let mut found: Vec<DocFinding> = listed
         .into_iter()
         .map(|violation| {
-            let span = match (&violation.range_in_value, start, &at.node) {
-                (Some(range), Some(start), _) => start + range.start..start + range.end,
-                // A literal with escapes: each recipient still at its own place.
-                (Some(range), None, Some(node)) => node
-                    .span_in_string(range.clone())
-                    .unwrap_or_else(|| at.value()),
+            let span = match (&violation.range_in_value, &at.node) {
+                (Some(range), Some(node)) => span_in_value(node, start, range),
                 _ => at.value(),
             };
             with_help(from_violation(violation)).at(span)

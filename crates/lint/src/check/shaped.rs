@@ -231,7 +231,7 @@ impl<'de> Visitor<'de> for Skip {
 mod tests {
     use proptest::prelude::*;
 
-    use super::super::testing::{RECORD, edit};
+    use super::super::testing::{RECORD, edit, piece};
     use super::super::{DocFinding, slow_path};
     use super::*;
 
@@ -319,30 +319,13 @@ mod tests {
         }
     }
 
-    /// Bytes that make or break JSON around members.
-    fn piece() -> impl Strategy<Value = String> {
-        prop::sample::select(vec![
-            "\"",
-            "\\",
-            ",",
-            ":",
-            "{",
-            "}",
-            "[",
-            "]",
-            " ",
-            "0",
-            "1e400",
-            "null",
-            "\\ud800",
-            "\"zz\": [1, {\"a\": []}]",
-            "\"to\": {}",
-            "\"text\": []",
-            "\"header\": [1]",
-            "é",
-        ])
-        .prop_map(str::to_owned)
-    }
+    /// Edits of the record's structure, and members holding what the tree leaves out.
+    const PIECES: &[&str] = &[
+        "\"zz\": [1, {\"a\": []}]",
+        "\"to\": {}",
+        "\"text\": []",
+        "\"header\": [1]",
+    ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1000))]
@@ -351,7 +334,7 @@ mod tests {
         /// findings.
         #[test]
         fn edited_records_get_the_same_findings_from_both_trees(
-            edits in prop::collection::vec((any::<prop::sample::Index>(), piece(), 0..3usize), 1..4),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), piece(PIECES), 0..3usize), 1..4),
         ) {
             let mut text = RECORD.to_owned();
             edit(&mut text, &edits);

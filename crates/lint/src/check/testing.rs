@@ -1,5 +1,6 @@
 //! What the tests of the shortcuts share: a record, and edits made to it.
 
+use proptest::prelude::*;
 use proptest::sample::Index;
 
 /// A valid record with every member the request defines but `context`.
@@ -18,4 +19,33 @@ pub(super) fn edit(text: &mut String, edits: &[(Index, impl AsRef<str>, usize)])
             .unwrap_or(text.len());
         text.replace_range(start..end, piece.as_ref());
     }
+}
+
+/// Bytes that make or break JSON around members, and `more` of a test's own.
+pub(super) fn piece(more: &[&'static str]) -> impl Strategy<Value = String> + use<> {
+    let mut pieces = vec![
+        "\"",
+        "\\",
+        ",",
+        ":",
+        "{",
+        "}",
+        "[",
+        "]",
+        " ",
+        "\n",
+        "0",
+        "01",
+        "1e400",
+        "-",
+        "tru",
+        "null",
+        "\\u0074",
+        "\\ud800",
+        "\"zz\": 1",
+        "\"to\": \"1\"",
+        "é",
+    ];
+    pieces.extend_from_slice(more);
+    prop::sample::select(pieces).prop_map(str::to_owned)
 }
